@@ -1,0 +1,46 @@
+# ita-measures. Two commands on a fresh machine: `make ingest`, then `make test`.
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+REPORTS ?= corpus
+DB      ?= data/ita.duckdb
+ARGS    ?=
+
+# No network at run time: pythainlp reads only what ships with it, from a local data dir.
+export PYTHAINLP_OFFLINE := 1
+export PYTHAINLP_DATA    := $(CURDIR)/.pythainlp-data
+
+.PHONY: ingest test bench install system-deps clean pdf-renderings dupes report
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@mkdir -p $(PYTHAINLP_DATA)
+	touch $@
+
+install: $(VENV)/.installed
+
+# Tesseract (OCR of scanned PDFs) and Chromium (HTML report test) come from Debian.
+# Installed when missing and we are root; otherwise scans get status needs_ocr.
+system-deps:
+	@bash scripts/system-deps.sh
+
+ingest: install
+	-@bash scripts/system-deps.sh --quiet
+	@mkdir -p "$(dir $(DB))"
+	$(BIN)/ita ingest "$(REPORTS)" --db "$(DB)" $(ARGS)
+
+test: install
+	$(BIN)/python -m pytest -q $(ARGS)
+
+bench: install
+	$(BIN)/python -m bench.run $(ARGS)
+
+pdf-renderings:
+	bash scripts/render_seed_pdfs.sh
+
+clean:
+	rm -rf $(VENV) data/*.duckdb data/*.duckdb.wal .pytest_cache .hypothesis

@@ -1,0 +1,75 @@
+-- DuckDB schema of ita-measures. Names here are a contract: the CLI, the scorer and
+-- users' SQL query them. Years (*_year) are Buddhist-era integers; dates are Gregorian.
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id        VARCHAR PRIMARY KEY,   -- first 16 hex of sha256 of the file's bytes
+    source_path   VARCHAR NOT NULL,
+    sha256        VARCHAR NOT NULL,
+    format        VARCHAR,               -- txt | pdf
+    pages         INTEGER,
+    status        VARCHAR NOT NULL,      -- ok | empty | failed | needs_ocr
+    error         VARCHAR,
+    warnings      VARCHAR[],
+    agency        VARCHAR,
+    agency_type   VARCHAR,
+    district      VARCHAR,
+    province      VARCHAR,
+    fiscal_year   INTEGER,
+    ita_score     DOUBLE,
+    ita_score_year INTEGER,
+    ita_grade     VARCHAR,
+    title         VARCHAR,
+    ingested_at   TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS measures (
+    measure_id    VARCHAR PRIMARY KEY,   -- doc_id:table_no:row_no
+    doc_id        VARCHAR NOT NULL,
+    table_no      INTEGER,
+    row_no        INTEGER,
+    page          INTEGER,
+    line          INTEGER,
+    tool          VARCHAR,
+    indicator_no  INTEGER,
+    indicator     VARCHAR,
+    measure       VARCHAR,
+    issue         VARCHAR,
+    method        VARCHAR,
+    owner         VARCHAR,
+    period_text   VARCHAR,
+    period_start  DATE,
+    period_end    DATE,
+    result        VARCHAR,
+    outcome       VARCHAR,
+    raw           JSON                   -- original cells: header -> {text, page, bbox}
+);
+
+CREATE TABLE IF NOT EXISTS measure_owners (
+    measure_id    VARCHAR NOT NULL,
+    doc_id        VARCHAR NOT NULL,
+    unit          VARCHAR NOT NULL,
+    unit_raw      VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS scores (
+    doc_id        VARCHAR NOT NULL,
+    year          INTEGER,
+    tool          VARCHAR,
+    indicator_no  INTEGER,
+    indicator     VARCHAR,
+    item_code     VARCHAR,
+    score         DOUBLE,
+    page          INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS pages (
+    doc_id        VARCHAR NOT NULL,
+    page          INTEGER NOT NULL,
+    chars         INTEGER,
+    quality       DOUBLE,
+    method        VARCHAR                -- text | ocr | none
+);
+
+CREATE OR REPLACE VIEW measures_by_agency AS
+SELECT d.agency, d.agency_type, d.district, d.province, d.fiscal_year,
+       d.source_path, m.*
+FROM measures m JOIN documents d USING (doc_id);
