@@ -14,6 +14,18 @@ from datetime import date
 from typing import Optional, Union
 
 
+@dataclass
+class SourceFile:
+    path: str                                   # as given on the command line, made absolute
+    sha256: str
+    size: int
+
+    @property
+    def doc_id(self) -> str:
+        """Derived from the file's bytes: the same content is the same document."""
+        return self.sha256[:16]
+
+
 class ExtractionError(Exception):
     """A document cannot be read. The message is shown to a person: say what is wrong
     and, where possible, what to do (e.g. "password-protected PDF")."""

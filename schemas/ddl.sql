@@ -73,3 +73,12 @@ CREATE OR REPLACE VIEW measures_by_agency AS
 SELECT d.agency, d.agency_type, d.district, d.province, d.fiscal_year,
        d.source_path, m.*
 FROM measures m JOIN documents d USING (doc_id);
+
+-- Body paragraphs (for the copy-paste analysis and for reading a report by eye).
+CREATE TABLE IF NOT EXISTS paragraphs (
+    doc_id        VARCHAR,
+    para_no       INTEGER,
+    page          INTEGER,
+    line          INTEGER,
+    text          VARCHAR
+);

@@ -1,0 +1,191 @@
+"""Text normalization for Thai report text, one small function per fix.
+
+Every function accepts any ``str`` and never raises. ``normalize_text`` composes
+them and is idempotent; ``normalize_cell`` first turns cell markup into lines.
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+
+from pythainlp.util import normalize as _pythainlp_normalize
+
+# --- digits -----------------------------------------------------------------
+
+_THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_ARABIC_DIGITS = "0123456789"
+_TO_ARABIC = str.maketrans(_THAI_DIGITS, _ARABIC_DIGITS)
+_TO_THAI = str.maketrans(_ARABIC_DIGITS, _THAI_DIGITS)
+
+
+def thai_digits_to_arabic(s: str) -> str:
+    """'๒๕๖๔' -> '2564'."""
+    return s.translate(_TO_ARABIC)
+
+
+def arabic_digits_to_thai(s: str) -> str:
+    """'2564' -> '๒๕๖๔'."""
+    return s.translate(_TO_THAI)
+
+
+# --- invisible characters ------------------------------------------------------
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_SOFT_HYPHEN = {0x00AD: None}
+
+
+def remove_zero_width(s: str) -> str:
+    """Drop ZWSP, ZWNJ, ZWJ, word joiner and BOM (PDF text layers are full of them)."""
+    return s.translate(_ZERO_WIDTH)
+
+
+def remove_soft_hyphens(s: str) -> str:
+    return s.translate(_SOFT_HYPHEN)
+
+
+# --- private-use glyphs --------------------------------------------------------
+# Fonts without OpenType Thai tables position marks with pre-shifted glyphs in the
+# Private Use Area; PDF text extraction then yields these code points instead of the
+# real characters. Table per HarfBuzz hb-ot-shaper-thai.cc (Windows set U+F700..F71A,
+# Mac/Adobe set U+F884..F89E). Shift direction: SL left, SD down, SDL down-left,
+# RD = consonant with its descender removed.
+_PUA_TO_THAI = {
+    # Windows (Microsoft) set
+    0xF700: "\u0e10",  # THO THAN, RD
+    0xF701: "\u0e34", 0xF702: "\u0e35", 0xF703: "\u0e36", 0xF704: "\u0e37",  # SARA I..UEE, SL
+    0xF705: "\u0e48", 0xF706: "\u0e49", 0xF707: "\u0e4a", 0xF708: "\u0e4b",  # tone marks, SDL
+    0xF709: "\u0e4c",  # THANTHAKHAT, SDL
+    0xF70A: "\u0e48", 0xF70B: "\u0e49", 0xF70C: "\u0e4a", 0xF70D: "\u0e4b",  # tone marks, SD
+    0xF70E: "\u0e4c",  # THANTHAKHAT, SD
+    0xF70F: "\u0e0d",  # YO YING, RD
+    0xF710: "\u0e31",  # MAI HAN-AKAT, SL
+    0xF711: "\u0e4d",  # NIKHAHIT, SL
+    0xF712: "\u0e47",  # MAITAIKHU, SL
+    0xF713: "\u0e48", 0xF714: "\u0e49", 0xF715: "\u0e4a", 0xF716: "\u0e4b",  # tone marks, SL
+    0xF717: "\u0e4c",  # THANTHAKHAT, SL
+    0xF718: "\u0e38", 0xF719: "\u0e39", 0xF71A: "\u0e3a",  # SARA U, SARA UU, PHINTHU, SD
+    # Mac / Adobe set
+    0xF884: "\u0e31",  # MAI HAN-AKAT, SL
+    0xF885: "\u0e34", 0xF886: "\u0e35", 0xF887: "\u0e36", 0xF888: "\u0e37",  # SARA I..UEE, SL
+    0xF889: "\u0e47",  # MAITAIKHU, SL
+    0xF88A: "\u0e48", 0xF88B: "\u0e48", 0xF88C: "\u0e48",  # MAI EK: SL, SD, SDL
+    0xF88D: "\u0e49", 0xF88E: "\u0e49", 0xF88F: "\u0e49",  # MAI THO
+    0xF890: "\u0e4a", 0xF891: "\u0e4a", 0xF892: "\u0e4a",  # MAI TRI
+    0xF893: "\u0e4b", 0xF894: "\u0e4b", 0xF895: "\u0e4b",  # MAI CHATTAWA
+    0xF896: "\u0e4c", 0xF897: "\u0e4c", 0xF898: "\u0e4c",  # THANTHAKHAT
+    0xF899: "\u0e4d",  # NIKHAHIT, SL
+    0xF89A: "\u0e0d",  # YO YING, RD
+    0xF89B: "\u0e38", 0xF89C: "\u0e39", 0xF89D: "\u0e3a",  # SARA U, SARA UU, PHINTHU, SD
+    0xF89E: "\u0e10",  # THO THAN, RD
+}
+
+
+def map_private_use_glyphs(s: str) -> str:
+    """Replace Thai presentation glyphs from the Private Use Area with real characters."""
+    return s.translate(_PUA_TO_THAI)
+
+
+# --- combining marks -------------------------------------------------------------
+
+# Above/below vowels, tone marks and signs, plus SARA AM, which PDF extraction often
+# separates from its consonant with a space ("ส ำรวจ").
+_MARKS = "\u0e31\u0e33\u0e34-\u0e3a\u0e47-\u0e4e"
+_RE_SPACE_BEFORE_MARK = re.compile(f"[^\\S\\n]+(?=[{_MARKS}])")
+_RE_NIKHAHIT_AA = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+
+
+def remove_spaces_before_marks(s: str) -> str:
+    """'ส ำรวจ' -> 'สำรวจ', 'เพิ ่ม' -> 'เพิ่ม' (newlines are kept)."""
+    return _RE_SPACE_BEFORE_MARK.sub("", s)
+
+
+def fix_nikhahit_sara_aa(s: str) -> str:
+    """NIKHAHIT + [tone] + SARA AA -> [tone] + SARA AM: 'นํ้า' -> 'น้ำ'."""
+    return _RE_NIKHAHIT_AA.sub("\\1\u0e33", s)
+
+
+def normalize_marks(s: str) -> str:
+    """pythainlp's normalize (dedup and reorder marks), made safe for split words.
+
+    pythainlp deletes a mark that follows a space ('เพิ ่ม' -> 'เพิ ม'), so the
+    space goes first.
+    """
+    return _pythainlp_normalize(remove_spaces_before_marks(s))
+
+
+# --- whitespace and markup ---------------------------------------------------------
+
+_RE_LINE_BREAKS = re.compile("\r\n|[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_RE_INLINE_SPACE = re.compile(r"[^\S\n]+")  # any whitespace but newline, incl. NBSP
+
+
+def collapse_whitespace(s: str) -> str:
+    """One space for each run of blanks; strip lines; drop empty lines; keep newlines."""
+    s = _RE_LINE_BREAKS.sub("\n", s)
+    s = _RE_INLINE_SPACE.sub(" ", s)
+    return "\n".join(line.strip() for line in s.split("\n") if line.strip())
+
+
+_BLOCK_TAGS = "p|li|br|ul|ol|div|tr|td|th|table|tbody|thead|h[1-6]|hr|blockquote|pre"
+_INLINE_TAGS = "span|font|b|i|u|s|strong|em|small|big|sup|sub|a|strike|center|code|label|img"
+_RE_BLOCK_TAG = re.compile(rf"</?(?:{_BLOCK_TAGS})\b[^<>]*>", re.IGNORECASE)
+_RE_INLINE_TAG = re.compile(rf"</?(?:{_INLINE_TAGS})\b[^<>]*>", re.IGNORECASE)
+
+
+def markup_to_lines(s: str) -> str:
+    """'<p>๑.ปรับปรุง</p> <p>๒. แจก</p>' -> '๑.ปรับปรุง\\n๒. แจก'.
+
+    Paragraphs, list items and <br> end a line; inline tags go without a trace
+    (they can sit inside a word); entities are unescaped last so that '&lt;p&gt;'
+    stays text.
+    """
+    s = _RE_BLOCK_TAG.sub("\n", s)
+    s = _RE_INLINE_TAG.sub("", s)
+    s = html.unescape(s)
+    return "\n".join(line.strip() for line in s.splitlines() if line.strip())
+
+
+# --- composition -------------------------------------------------------------------
+
+def _normalize_once(s: str, arabic_digits: bool) -> str:
+    s = map_private_use_glyphs(s)
+    s = remove_soft_hyphens(remove_zero_width(s))
+    if arabic_digits:
+        s = thai_digits_to_arabic(s)
+    s = collapse_whitespace(s)
+    s = fix_nikhahit_sara_aa(remove_spaces_before_marks(s))
+    s = normalize_marks(s)
+    return collapse_whitespace(s)
+
+
+def normalize_text(s: str, *, arabic_digits: bool = True) -> str:
+    """All fixes above except markup. Idempotent.
+
+    Set arabic_digits=False to keep Thai digits (e.g. for text shown to people).
+    """
+    # pythainlp's reordering can expose a new fix (a mark moved next to a space,
+    # a duplicate made adjacent), so run to a fixed point; it is reached in 1-2 rounds.
+    for _ in range(8):
+        out = _normalize_once(s, arabic_digits)
+        if out == s:
+            break
+        s = out
+    return s
+
+
+def normalize_cell(s: str, *, arabic_digits: bool = True) -> str:
+    """Cell text from a converted report: markup to lines, then normalize_text."""
+    return normalize_text(markup_to_lines(s), arabic_digits=arabic_digits)
+
+
+_RE_NUMBER = re.compile(r"[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|[-+]?\.[0-9]+")
+
+
+def thai_number(s: str) -> float | None:
+    """'๗๖.๖๓' / '76.63' / '1,234.50' -> float; anything else -> None."""
+    t = collapse_whitespace(remove_zero_width(thai_digits_to_arabic(s)))
+    if not _RE_NUMBER.fullmatch(t):
+        return None
+    value = float(t.replace(",", ""))
+    return value if math.isfinite(value) else None
