@@ -31,8 +31,13 @@ def decode_text(data: bytes) -> tuple[str, str]:
         candidates = ["utf-16"]
     else:
         candidates = ["utf-8"]
-        if data.count(b"\x00") > len(data) // 4:
-            candidates += ["utf-16-le", "utf-16-be"]
+        # UTF-16 without BOM: the high byte of Thai (U+0Exx) and ASCII code units is 0x0E or 0x00
+        odd, even = data[1::2], data[0::2]
+        high = lambda b: (b.count(0) + b.count(0x0E)) / max(1, len(b))  # noqa: E731
+        if high(odd) > 0.4:
+            candidates.append("utf-16-le")
+        elif high(even) > 0.4:
+            candidates.append("utf-16-be")
         candidates.append("cp874")  # superset of TIS-620
     for enc in candidates:
         try:

@@ -14,7 +14,7 @@ from pipeline.vocab import load_json
 INDICATOR_FUZZY_MIN = 88
 
 _TOOL_CODE = re.compile(r"(?<![A-Za-z])(IIT|EIT|OIT)(?![A-Za-z])", re.I)
-_NUMBERED = re.compile(r"^\s*(?:ตัวชี้วัดที่\s*)?(\d{1,2})(?:\s*[.)]|\s)")
+_NUMBERED = re.compile(r"^\s*(?:ตัวชี้วัดที่\s*)?(\d{1,2})(?:\s*[.)]|\s|$)")
 
 
 @lru_cache(maxsize=1)

@@ -212,9 +212,8 @@ def _apply_section(text: str, ctx: _Context) -> None:
     no = indicator_from_text(text, tool or ctx.tool)
     if tool:
         ctx.tool, ctx.indicator, ctx.indicator_no = tool, None, None
-    if no:
-        ctx.indicator_no, ctx.indicator = no, text
-        ctx.tool = ctx.tool or indicator_tool(no)
+    if no:  # the framework fixes each indicator's tool
+        ctx.indicator_no, ctx.indicator, ctx.tool = no, text, indicator_tool(no)
 
 
 def _key_column(table: LogicalTable) -> Optional[int]:
@@ -282,8 +281,8 @@ def measure_rows(table: LogicalTable, warnings: list[str]) -> list[MeasureRow]:
         if ind_text:
             ctx.indicator = ind_text
             ctx.indicator_no = indicator_from_text(ind_text, tool_in_text(ind_text) or ctx.tool)
-            ctx.tool = tool_in_text(ind_text) or ctx.tool or (
-                indicator_tool(ctx.indicator_no) if ctx.indicator_no else None)
+            if ctx.indicator_no:
+                ctx.tool = indicator_tool(ctx.indicator_no)
         m.tool = ctx.tool or tool_in_text(m.measure or "")
         m.indicator, m.indicator_no = ctx.indicator, ctx.indicator_no
         period = get("period")
