@@ -1,0 +1,33 @@
+"""`make bench`: throughput and memory figures (not part of `make test`).
+
+  ingest  1,000 TXT documents (corpus/ replicated), 1 vs 2 workers: docs/s, speed-up, peak memory
+  pdf     pages/s of `ita ingest` on PDFs against bare pdfplumber on the same pages
+  dupes   copy-paste candidates + verification at 10k / 30k / 100k passages, naive all-pairs at 10k
+
+Run one part with `make bench ARGS=pdf`.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+
+PARTS = {"ingest": "bench.ingest_bench", "pdf": "bench.pdf_bench", "dupes": "bench.dupes_bench"}
+
+
+def main(argv: list[str]) -> int:
+    wanted = argv or list(PARTS)
+    unknown = [w for w in wanted if w not in PARTS]
+    if unknown:
+        print(f"unknown bench part(s): {', '.join(unknown)}; choose from {', '.join(PARTS)}", file=sys.stderr)
+        return 2
+    for part in wanted:
+        print(f"\n== {part} ==", flush=True)
+        started = time.time()
+        importlib.import_module(PARTS[part]).main()
+        print(f"({part} took {time.time() - started:.0f} s)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
