@@ -10,7 +10,7 @@ ARGS    ?=
 export PYTHAINLP_OFFLINE := 1
 export PYTHAINLP_DATA    := $(CURDIR)/.pythainlp-data
 
-.PHONY: ingest test bench install system-deps clean pdf-renderings dupes report
+.PHONY: ingest test bench install system-deps clean pdf-renderings report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ test: install
 
 bench: install
 	$(BIN)/python -m bench.run $(ARGS)
+
+report: install
+	$(BIN)/ita report --db "$(DB)" --out audit.html
 
 pdf-renderings:
 	bash scripts/render_seed_pdfs.sh

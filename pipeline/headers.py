@@ -13,6 +13,7 @@ from pipeline.vocab import load_json
 
 FUZZY_MIN = 84          # rapidfuzz ratio (0-100) for a header to count as a known wording
 SHORT_VARIANT = 3       # variants this short ("ที่", "แบบ") must match exactly
+SUFFIX_MIN = 6          # a header may end with a known wording at least this long
 
 
 def header_key(text: str) -> str:
@@ -37,12 +38,31 @@ def header_field(text: str) -> Optional[str]:
     if not key or len(key) > 60:
         return None
     pairs, _ = _variants()
+    exact = next((f for v, f in pairs if v == key), None)
+    if exact:
+        return exact
+    parts = [header_key(p) for p in re.split(r"[/|]", normalize_text(text)) if header_key(p)]
+    if len(parts) > 1:  # "กิจกรรม/วิธีดำเนินการ": each part on its own, the most specific field wins
+        fields = {f for part in parts if (f := _match_whole(part, pairs))}
+        if fields:
+            return min(fields, key=lambda f: _variants()[1][f])
+    return _match_whole(key, pairs) or _match_fuzzy(key, pairs)
+
+
+def _match_whole(key: str, pairs: list[tuple[str, str]]) -> Optional[str]:
     for variant, field in pairs:  # exact
         if key == variant:
             return field
     for variant, field in pairs:  # the header starts with a known wording (longest first)
         if len(variant) > SHORT_VARIANT and key.startswith(variant):
             return field
+    for variant, field in pairs:  # ... or ends with one ("กอง/ฝ่ายที่รับผิดชอบ")
+        if len(variant) >= SUFFIX_MIN and key.endswith(variant):
+            return field
+    return None
+
+
+def _match_fuzzy(key: str, pairs: list[tuple[str, str]]) -> Optional[str]:
     choices = [v for v, _ in pairs if len(v) > SHORT_VARIANT]
     best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
     if best:

@@ -30,6 +30,7 @@ MEASURE_FIELDS = {"measure", "method", "owner", "period", "result", "outcome", "
 HEADER_CELL_MAX = 80         # a header cell is short
 SECTION_ROW_MAX = 160        # a section row ("ด้าน IIT …") is short
 
+_INDICATOR_LABEL = re.compile(r"^\s*ตัวชี้วัด(?:ที่)?\s*\d{1,2}\s*[.:)]?\s*")
 _SCORE_IN_CELL = re.compile(r"(\d{1,3}(?:\.\d{1,2}))\s*(?:คะแนน)?\s*$")
 _ITEM_SCORE = re.compile(r"ข้อ\s*([ieo])\s*(\d{1,2})\b[^\n]*?คะแนน\s*(\d{1,3}(?:\.\d{1,2})?)", re.I)
 
@@ -212,8 +213,8 @@ def _apply_section(text: str, ctx: _Context) -> None:
     no = indicator_from_text(text, tool or ctx.tool)
     if tool:
         ctx.tool, ctx.indicator, ctx.indicator_no = tool, None, None
-    if no:  # the framework fixes each indicator's tool
-        ctx.indicator_no, ctx.indicator, ctx.tool = no, text, indicator_tool(no)
+    if no:  # the framework fixes each indicator's tool; the name is stored without its label
+        ctx.indicator_no, ctx.indicator, ctx.tool = no, _INDICATOR_LABEL.sub("", text) or text, indicator_tool(no)
 
 
 def _key_column(table: LogicalTable) -> Optional[int]:

@@ -2,7 +2,9 @@
 the shared scorer (tests/score_gold.py is a copy of ../shared/tools/score_gold.py)."""
 import duckdb
 
-from tests.conftest import score_db
+from tests.conftest import run_ita, score_db
+
+UNSEEN = __import__("pathlib").Path(__file__).parent / "fixtures" / "unseen"
 
 
 def test_txt_seeds_score_at_least_095(seed_txt_db):
@@ -42,3 +44,13 @@ def test_owners_are_split_into_canonical_units(seed_txt_db):
     assert "กองยุทธศาสตร์และงบประมาณ" in units
     assert "กองคลัง" in units
     assert not any("ข้อ" in u for u in units)
+
+
+def test_other_layouts_and_wordings_score_at_least_095(tmp_path):
+    """Six reports in layouts the seeds do not have (compound and suffix headers, section
+    rows, headerless continuation chunks, อบจ., CE years, abbreviated places)."""
+    db = tmp_path / "unseen.duckdb"
+    run_ita("ingest", UNSEEN, "--db", db, "--no-progress", "--no-dupes")
+    s = score_db(db, UNSEEN)
+    print(s["output"])
+    assert s["score"] >= 0.95 and s["docmeta"] >= 0.95 and s["scores"] >= 0.95, s["output"]

@@ -38,6 +38,9 @@ from pipeline.records import ExtractedDocument
     ("<p>ผู้รับผิดชอบ</p>", "owner"),            # markup
     ("ผูร้ับผิดชอบ", "owner"),                   # broken PDF text: fuzzy
     ("ระยะเวลาดําเนินการ", "period"),            # nikhahit + sara aa
+    ("กิจกรรม/วิธีดำเนินการ", "method"),        # compound: the more specific part wins
+    ("กอง/ฝ่ายที่รับผิดชอบ", "owner"),          # ends with a known wording
+    ("ข้อเสนอแนะ/มาตรการ", "measure"),          # a listed compound wording is taken whole
     ("หมายเหตุ", None),
     ("ราคากลาง", None),
 ])
