@@ -194,9 +194,17 @@ class _Parser:
     def is_day(self, i: int) -> bool:
         return self.kind(i) == "num" and len(self.toks[i].text) <= 2
 
+    def is_day_of_month(self, i: int) -> bool:
+        """A day number written right before its month ("๒๔ พฤษภาคม"); a number further
+        away ("ไตรมาสที่ 2 (มกราคม …") is not the month's day."""
+        if not (self.is_day(i) and self.is_month(i + 1)):
+            return False
+        gap = self.text[self.toks[i].end:self.toks[i + 1].start]
+        return not gap.strip(" \t\n.")
+
     def starts_point(self, i: int) -> bool:
         return (self.kind(i) == "numdate" or self.is_month(i)
-                or (self.is_day(i) and self.is_month(i + 1)))
+                or (self.is_day_of_month(i)))
 
     def warn(self, msg: str) -> None:
         if msg not in self.warnings:
@@ -239,7 +247,7 @@ class _Parser:
                 return None, i + 1
             return _Point(int(d), int(m), year, self.toks[i].text), i + 1
         day = None
-        if self.is_day(i) and self.is_month(i + 1):
+        if self.is_day_of_month(i):
             day = int(self.toks[i].text)
             i += 1
         if not self.is_month(i):
@@ -251,8 +259,9 @@ class _Parser:
             era = self.toks[i].text
             i += 1
         year = None
-        # a 1-2 digit number followed by a month is the next date's day, not a year
-        if self.kind(i) == "num" and not (self.is_day(i) and self.is_month(i + 1)):
+        # a number up to 31 followed by a month is the next date's day, not a year
+        if self.kind(i) == "num" and not (self.is_day(i) and int(self.toks[i].text) <= 31
+                                          and self.is_month(i + 1)):
             year = self.year(self.toks[i].text, era)
             i += 1
         return _Point(day, month, year, self.raw(start, i)), i
@@ -341,7 +350,7 @@ class _Parser:
                 else:
                     self.single(a)
             elif (self.is_day(i) and self.kind(i + 1) == "conn"
-                  and self.is_day(i + 2) and self.is_month(i + 3)):
+                  and self.is_day_of_month(i + 2)):
                 b, j = self.point(i + 2)
                 if b is not None:
                     self.range(_Point(int(self.toks[i].text), None, None, self.toks[i].text), b)
