@@ -52,7 +52,7 @@ def cmd_ingest(a) -> int:
             kwargs[opt] = getattr(a, opt)
     try:
         summary = ingest(a.paths, a.db, **kwargs)
-    except FileNotFoundError as e:
+    except (FileNotFoundError, ValueError) as e:   # missing input; bad --workers/--memory-mb
         return _usage_error(str(e))
     for line in summary.lines():
         print(line)
@@ -108,14 +108,21 @@ def cmd_show(a) -> int:
     return 0
 
 
-def cmd_dupes(a) -> int:
+def _findings_db(db: str, recompute: bool = False):
+    """The database with copy findings computed (now, if it has none yet or when asked)."""
     from pipeline import dupes, load
-    if not Path(a.db).exists():
-        return _usage_error(f"no database at {a.db}")
-    con = load.connect(a.db)
+    if not Path(db).exists():
+        raise SystemExit(_usage_error(f"no database at {db}: run `ita ingest FOLDER --db {db}` first"))
+    con = load.connect(db)
     dupes.ensure_schema(con)
-    if a.recompute or not con.execute("select count(*) from copy_findings").fetchone()[0]:
+    if recompute or not con.execute("select count(*) from copy_findings").fetchone()[0]:
         dupes.recompute(con, None)
+    return con
+
+
+def cmd_dupes(a) -> int:
+    from pipeline import dupes
+    con = _findings_db(a.db, a.recompute)
     rows = dupes.findings(con, kind=a.kind, min_similarity=a.min_similarity, limit=a.limit)
     import pandas as pd
     df = pd.DataFrame(rows)
@@ -126,14 +133,8 @@ def cmd_dupes(a) -> int:
 
 
 def cmd_report(a) -> int:
-    from pipeline import dupes, load, report
-    if not Path(a.db).exists():
-        return _usage_error(f"no database at {a.db}")
-    con = load.connect(a.db)
-    dupes.ensure_schema(con)
-    if not con.execute("select count(*) from copy_findings").fetchone()[0]:
-        dupes.recompute(con, None)
-    report.write_report(con, a.out)
+    from pipeline import report
+    report.write_report(_findings_db(a.db), a.out)
     print(f"wrote {a.out}")
     return 0
 

@@ -1,0 +1,586 @@
+"""PDF -> ExtractedDocument.
+
+Two libraries, each for what it does well (measured on Thai Word/LibreOffice PDFs):
+
+* pdfplumber (pdfminer) for page geometry, ruling lines and table cell boxes
+  (``find_tables``). pdfminer ignores /ActualText, so its Thai characters are wrong
+  ("ดำา", "(cid:5)") and we never use its text.
+* pypdfium2 for the characters: it honours /ActualText and is ~50x faster. Each character
+  is taken with its loose box (font ascent..descent, so all characters of a line share one
+  vertical band) and converted from PDF user space (origin bottom-left, unrotated) to
+  pdfplumber's display space (origin top-left, after /Rotate).
+
+Characters are assigned to table cells by their centre; the rest becomes paragraphs
+(lines grouped by vertical gaps). Lines are joined with the dictionary-aware ``join_lines``
+(no space when the break falls inside a Thai word, a newline before list items) and the
+text goes through ``thai_repair.repair_text``.
+
+Choices (documented for segmentation):
+* spanning/merged cells: the text is in the first (top-left) cell of the span, the cells
+  it covers are empty strings, like the TXT seeds.
+* a table whose columns (count and x positions, +-4 pt) match the last table of the
+  previous page, with only short header/footer lines (page numbers) in between, is the
+  same table: its rows are appended; a repeated header row is dropped.
+* a row cut by the page break: the table reaches the bottom fifth of its page and the
+  continuation's first row has an empty first cell, or its first cell does not start
+  with an item number while the previous row's does ("๒.ระบบ E-Service และ" |
+  "การมีส่วนร่วม"); it is merged cell by cell into the previous row (cell texts joined
+  like wrapped lines).
+* pages without text, or whose text quality is below ``quality.OCR_THRESHOLD``, go to OCR
+  (bounded by ``ocr.MAX_OCR_PAGES``); without Tesseract the document gets status
+  needs_ocr when no page has usable text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from pipeline.records import (Cell, ExtractedDocument, ExtractionError, PageInfo,
+                              Paragraph, Table)
+
+from extractors import thai_repair
+from extractors.quality import OCR_THRESHOLD, text_quality
+
+MAX_PAGES = 2000                 # hard bound on pages read from one file
+COL_TOL = 15.0                   # pt: column x positions that count as "the same table"
+                                 # (LibreOffice moves borders by up to ~9 pt between pages)
+_MARK = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+_LIST_ITEM = re.compile(r"^\s*(?:[-•·▪●○◦*]|[0-9๐-๙]{1,3}(?:\.[0-9๐-๙]{1,3})*[.)]|\([0-9๐-๙]{1,3}\)|[ก-ฮ][.)]\s)")
+NEEDS_OCR_MESSAGE = ("scanned PDF: no text layer; install Tesseract with the Thai model "
+                     "(apt-get install tesseract-ocr tesseract-ocr-tha) to read it")
+
+
+@dataclass
+class Ch:
+    c: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    space_before: bool = False
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+# ---------------------------------------------------------------- opening
+def _check_file(path: str) -> None:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(2048)
+            f.seek(0, 2)
+            size = f.tell()
+            f.seek(max(0, size - 2048))
+            tail = f.read()
+    except OSError as e:
+        raise ExtractionError(f"cannot read file: {e.strerror or e}") from e
+    if not head.strip():
+        raise ExtractionError("empty file: not a PDF")
+    if b"%PDF-" not in head[:1024]:
+        start = head.lstrip()[:200].lower()
+        if start.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body")) or b"<html" in start:
+            raise ExtractionError("not a PDF (looks like HTML): probably an error page saved under a .pdf name")
+        raise ExtractionError("not a PDF (no PDF header): the file is damaged or of another kind")
+    if b"%%EOF" not in tail:
+        raise ExtractionError("truncated or corrupt PDF: the file ends before the PDF trailer "
+                              "(incomplete download?)")
+
+
+def _open(path: str):
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as e:
+        msg = str(e).lower()
+        if "password" in msg:
+            raise ExtractionError("password-protected PDF: it needs a password to open; "
+                                  "ask the agency for an unprotected copy") from e
+        raise ExtractionError(f"truncated or corrupt PDF: {e}") from e
+    try:
+        pl = pdfplumber.open(path)
+        _ = pl.pages            # parses the page tree
+    except Exception as e:      # pdfminer raises many kinds
+        doc.close()
+        name = type(e).__name__.lower()
+        if "password" in name or "encrypt" in name:
+            raise ExtractionError("password-protected PDF: it needs a password to open") from e
+        raise ExtractionError(f"truncated or corrupt PDF: {type(e).__name__}: {e}") from e
+    if len(doc) == 0 or len(pl.pages) != len(doc):
+        pl.close()
+        doc.close()
+        raise ExtractionError("truncated or corrupt PDF: no readable pages")
+    return doc, pl
+
+
+# ---------------------------------------------------------------- characters
+def _to_display(box, rot: int, mb):
+    """pdfium (left, bottom, right, top) in user space -> (x0, top, x1, bottom) display."""
+    l, b, r, t = box
+    x0, y0, x1, y1 = mb
+    if rot == 90:
+        return (b - y0, l - x0, t - y0, r - x0)
+    if rot == 180:
+        return (x1 - r, b - y0, x1 - l, t - y0)
+    if rot == 270:
+        return (y1 - t, x1 - r, y1 - b, x1 - l)
+    return (l - x0, y1 - t, r - x0, y1 - b)
+
+
+def page_chars(page) -> list[Ch]:
+    """Characters of a pypdfium2 page in stream order, display coordinates, no spaces
+    (a space sets ``space_before`` of the next character), duplicates dropped (Canva
+    writes some glyph clusters twice)."""
+    tp = page.get_textpage()
+    try:
+        n = tp.count_chars()
+        if n <= 0:
+            return []
+        text = tp.get_text_range(0, n)
+        if len(text) != n:       # surrogate pairs etc.: fall back to per-character reads
+            text = "".join(tp.get_text_range(i, 1)[:1] or " " for i in range(n))
+        rot = page.get_rotation() % 360
+        l, b, r, t = page.get_mediabox()
+        mb = (l, b, r, t)
+        out: list[Ch] = []
+        seen = set()
+        space = False
+        for i, c in enumerate(text):
+            if c == "\ufffe" or c == "\x02":      # pdfium: hyphen at a line break
+                c = "-"
+            if c in " \t\r\n\u00a0\u200b\ufeff\x00":
+                space = space or c in " \t\u00a0"
+                continue
+            box = tp.get_charbox(i, loose=True)
+            x0, top, x1, bottom = _to_display(box, rot, mb)
+            key = (c, round(x0), round(top))
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(Ch(c, x0, top, x1, bottom, space))
+            space = False
+        return out
+    finally:
+        tp.close()
+
+
+# ---------------------------------------------------------------- lines
+def _runs(chars: list[Ch]) -> list[list[Ch]]:
+    """Split the stream into runs: same vertical band, x not jumping back. A mark whose
+    centre lies far behind the previous character starts its own run (displaced mark)."""
+    runs: list[list[Ch]] = []
+    cur: list[Ch] = []
+    for ch in chars:
+        if cur:
+            prev = cur[-1]
+            h = max(1.0, min(prev.bottom - prev.top, ch.bottom - ch.top))
+            same_band = abs(ch.cy - prev.cy) < 0.5 * h
+            if _MARK.match(ch.c):
+                back = ch.cx < prev.x0 - 0.5 * h or ch.cx > prev.x1 + 0.8 * h
+            else:
+                back = ch.x0 < prev.x0 - 0.5 * h
+            if not same_band or back:
+                runs.append(cur)
+                cur = []
+        cur.append(ch)
+    if cur:
+        runs.append(cur)
+    # marks at the start of a run have no base before them: their own run (placed by
+    # geometry later), e.g. the Royal Gazette's "่เลม" for "เล่ม"
+    out = []
+    for run in runs:
+        k = 0
+        while k < len(run) and _MARK.match(run[k].c):
+            k += 1
+        if 0 < k < len(run):
+            out.append(run[:k])
+            out.append(run[k:])
+        else:
+            out.append(run)
+    return out
+
+
+def _attach_marks(seq: list[Ch], loose: list[Ch]) -> list[Ch]:
+    """Marks that came in runs of their own (displaced in the stream, e.g. the Royal
+    Gazette's "หนา ๘ ้") go after the base character whose box holds their centre."""
+    out = list(seq)
+    for m in loose:
+        best = None
+        for k, base in enumerate(out):
+            if not _MARK.match(base.c) and base.x0 - 0.5 <= m.cx <= base.x1 + 0.5:
+                best = k
+        if best is None:
+            continue    # a mark that sits on nothing is noise
+        k = best + 1
+        while k < len(out) and _MARK.match(out[k].c):
+            k += 1
+        out.insert(k, m)
+    return out
+
+
+def _lines(chars: list[Ch]) -> list[tuple[float, float, float, float, str]]:
+    """Group characters into text lines (x0, top, x1, bottom, text), top to bottom."""
+    if not chars:
+        return []
+    runs = _runs(chars)
+    groups: list[list[list[Ch]]] = []
+    bands: list[tuple[float, float]] = []
+    mark_runs = []
+    for run in runs:
+        if all(_MARK.match(c.c) for c in run):
+            mark_runs.append(run)
+            continue
+        top = min(c.top for c in run)
+        bottom = max(c.bottom for c in run)
+        cy = (top + bottom) / 2
+        for gi, (gt, gb) in enumerate(bands):
+            if gt <= cy <= gb:
+                groups[gi].append(run)
+                bands[gi] = (min(gt, top), max(gb, bottom))
+                break
+        else:
+            groups.append([run])
+            bands.append((top, bottom))
+    loose_by_group: dict[int, list[Ch]] = {}
+    for run in mark_runs:           # displaced marks: nearest line (within a line height)
+        for m in run:
+            best, bd = None, None
+            for gi, (gt, gb) in enumerate(bands):
+                d = 0.0 if gt <= m.cy <= gb else min(abs(m.cy - gt), abs(m.cy - gb))
+                if d <= (gb - gt) and any(c.x0 - 0.5 <= m.cx <= c.x1 + 0.5 for r in groups[gi] for c in r) \
+                        and (bd is None or d < bd):
+                    best, bd = gi, d
+            if best is not None:
+                loose_by_group.setdefault(best, []).append(m)
+    out = []
+    for gi, (g, (gt, gb)) in enumerate(zip(groups, bands)):
+        g.sort(key=lambda r: r[0].x0)
+        seq: list[Ch] = []
+        loose = loose_by_group.get(gi, [])
+        for run in g:
+            if seq:
+                gap = run[0].x0 - seq[-1].x1
+                h = max(1.0, run[0].bottom - run[0].top)
+                if gap > 0.15 * h and not run[0].space_before:
+                    run[0].space_before = True
+            seq.extend(run)
+        if not seq:
+            continue
+        seq = _attach_marks(seq, loose)
+        parts = []
+        for i, ch in enumerate(seq):
+            if i and ch.space_before and not _MARK.match(ch.c):
+                parts.append(" ")
+            parts.append(ch.c)
+        text = "".join(parts).strip()
+        if text:
+            out.append((min(c.x0 for c in seq), gt, max(c.x1 for c in seq), gb, text))
+    out.sort(key=lambda l: (round(l[1]), l[0]))
+    return out
+
+
+_TAIL = re.compile(r"[\u0e01-\u0e4e]{1,20}$")
+_HEAD = re.compile(r"[\u0e01-\u0e4e]{1,20}")
+
+
+def _joins_inside_word(a: str, b: str) -> bool:
+    """Does a line break between ``a`` and ``b`` fall inside a Thai word? Yes when the
+    Thai text at the break reads better joined: fewer characters outside dictionary
+    words, or as many and fewer words ("ถึงกันยาย|น", "เค|รื่อ")."""
+    ma, mb = _TAIL.search(a), _HEAD.match(b)
+    if not ma or not mb:
+        return False
+    ta, tb = ma.group(0), mb.group(0)
+    if b[len(tb):len(tb) + 1] == ".":      # abbreviation ("พ.ศ.", "ต.ค."): a word of its own
+        return False
+    ca, cb = thai_repair.cost(ta), thai_repair.cost(tb)
+    cj = thai_repair.cost(ta + tb)
+    sep = (ca[0] + cb[0], ca[1] + cb[1])
+    return cj[0] < sep[0] or (cj[0] == sep[0] and cj[1] < sep[1])
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join the lines of one cell/paragraph: newline before a list item; no space when
+    the break falls inside a Thai word (joining the last word of one line and the first
+    of the next reads better against the word list); else one space."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        if _LIST_ITEM.match(line):
+            out += "\n" + line
+            continue
+        a, b = out[-1], line[0]
+        if "\u0e01" <= a <= "\u0e5b" and "\u0e01" <= b <= "\u0e5b":
+            if _MARK.match(b) or b == "\u0e33":
+                out += line
+                continue
+            if _joins_inside_word(out, line):
+                out += line
+                continue
+        out += " " + line
+    return out
+
+
+def _paragraphs(lines, page_no: int) -> list[tuple[float, Paragraph]]:
+    """Consecutive lines with small vertical gaps form one paragraph."""
+    out = []
+    cur: list = []
+    for ln in lines:
+        if cur:
+            prev = cur[-1]
+            h = max(1.0, prev[3] - prev[1])
+            gap = ln[1] - prev[3]
+            if gap > 0.45 * h or ln[1] < prev[1]:
+                out.append(cur)
+                cur = []
+        cur.append(ln)
+    if cur:
+        out.append(cur)
+    res = []
+    for p in out:
+        text = thai_repair.repair_text(join_lines([l[4] for l in p]))
+        if text.strip():
+            res.append((p[0][1], Paragraph(text=text, page=page_no)))
+    return res
+
+
+# ---------------------------------------------------------------- tables
+@dataclass
+class _PTable:
+    page: int
+    bbox: tuple
+    rows: list[list[Cell]]
+    cols: list[float]          # column x boundaries
+    page_height: float = 842.0
+
+
+def _find_tables(pl_page):
+    tables = pl_page.find_tables()
+    if tables:
+        return tables
+    # partly missing borders: horizontal rules but no (or few) vertical ones
+    w = float(pl_page.width)
+    hl = [e for e in pl_page.edges if e["orientation"] == "h" and e["width"] > 0.4 * w]
+    if len(hl) >= 3:
+        try:
+            return pl_page.find_tables({"vertical_strategy": "text", "horizontal_strategy": "lines"})
+        except Exception:
+            return []
+    return []
+
+
+def _inside(ch: Ch, bbox) -> bool:
+    x0, top, x1, bottom = bbox
+    return x0 <= ch.cx <= x1 and top <= ch.cy <= bottom
+
+
+def _cell_text(chars: list[Ch]) -> str:
+    return thai_repair.repair_text(join_lines([l[4] for l in _lines(chars)]))
+
+
+def _page_tables(pl_page, chars: list[Ch], page_no: int):
+    """-> (tables, remaining chars)."""
+    found = _find_tables(pl_page)
+    if not found:
+        return [], chars
+    out = []
+    rest = chars
+    for t in found:
+        bbox = t.bbox
+        inside = [c for c in rest if _inside(c, bbox)]
+        if not inside and len(t.rows) < 2:
+            continue
+        rest = [c for c in rest if not _inside(c, bbox)]
+        rows = []
+        xs = set()
+        for row in t.rows:
+            cells = []
+            for cb in row.cells:
+                if cb is None:
+                    cells.append(Cell(text="", page=page_no, bbox=None))
+                    continue
+                xs.add(round(cb[0], 1))
+                xs.add(round(cb[2], 1))
+                cc = [c for c in inside if _inside(c, cb)]
+                cells.append(Cell(text=_cell_text(cc), page=page_no,
+                                  bbox=tuple(round(v, 2) for v in cb)))
+            if any(c.text for c in cells) or cells:
+                rows.append(cells)
+        if not rows:
+            continue
+        out.append(_PTable(page_no, tuple(round(v, 2) for v in bbox), rows, sorted(xs),
+                           float(pl_page.height)))
+    return out, rest
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _same_columns(a: _PTable, b: _PTable) -> bool:
+    if len(a.rows[0]) != len(b.rows[0]) or len(a.cols) != len(b.cols):
+        return False
+    return all(abs(x - y) <= COL_TOL for x, y in zip(a.cols, b.cols))
+
+
+def _merge_into(a: _PTable, b: _PTable) -> None:
+    rows = b.rows
+    # repeated header rows
+    k = 0
+    while k < len(rows) and k < len(a.rows) and \
+            [_norm(c.text) for c in rows[k]] == [_norm(c.text) for c in a.rows[k]] and \
+            any(c.text for c in rows[k]):
+        k += 1
+    rows = rows[k:]
+    if rows:
+        first = rows[0]
+        ncol = len(first)
+        # a row cut by the page break: the previous part reaches the bottom of its page
+        # and the continuation has an empty first cell
+        at_bottom = a.bbox[3] >= 0.8 * a.page_height
+        f0, l0 = first[0].text, (a.rows[-1][0].text if a.rows else "")
+        starts_item = bool(_LIST_ITEM.match(f0)) or bool(re.match(r"^[A-Z]{2,4}\b", f0))
+        cont = at_bottom and any(c.text for c in first) and (
+            not f0 or len(a.rows) == 1                 # only the (header) row fitted
+            or (bool(l0) and bool(_LIST_ITEM.match(l0)) and not starts_item))
+        if cont and a.rows:
+            last = a.rows[-1]
+            for i, c in enumerate(first):
+                if c.text:
+                    last[i].text = join_lines([last[i].text, c.text]) if last[i].text else c.text
+            rows = rows[1:]
+    a.rows.extend(rows)
+
+
+def _is_margin_text(p: Paragraph) -> bool:
+    """Running headers/footers: page numbers like "- ๓ -", short lines."""
+    t = p.text.strip()
+    return len(t) <= 12 or bool(re.fullmatch(r"[-–\s]*(?:หน้า\s*)?[0-9๐-๙]+(?:\s*/\s*[0-9๐-๙]+)?[-–\s]*", t))
+
+
+# ---------------------------------------------------------------- main
+def extract_pdf(path: str, *, ocr: bool = True, max_ocr_pages: Optional[int] = None) -> ExtractedDocument:
+    _check_file(path)
+    doc, pl = _open(path)
+    result = ExtractedDocument(source_path=str(path), format="pdf")
+    try:
+        n = len(doc)
+        result.pages = n
+        if n > MAX_PAGES:
+            result.warnings.append(f"only the first {MAX_PAGES} of {n} pages were read")
+        page_blocks: list[list] = []       # per page: [(top, block)]
+        ocr_wanted: list[int] = []
+        for i in range(min(n, MAX_PAGES)):
+            page_no = i + 1
+            try:
+                chars = page_chars(doc[i])
+            except Exception as e:  # a broken page must not lose the document
+                result.warnings.append(f"page {page_no}: text layer unreadable ({type(e).__name__})")
+                chars = []
+            blocks = []
+            if chars:
+                try:
+                    tables, rest = _page_tables(pl.pages[i], chars, page_no)
+                except Exception as e:
+                    result.warnings.append(f"page {page_no}: table detection failed ({type(e).__name__})")
+                    tables, rest = [], chars
+                for t in tables:
+                    blocks.append((t.bbox[1], t))
+                blocks.extend(_paragraphs(_lines(rest), page_no))
+                blocks.sort(key=lambda b: b[0])
+            text = "\n".join(_block_text(b) for _, b in blocks)
+            q = text_quality(text) if text.strip() else None
+            result.page_info.append(PageInfo(page=page_no, chars=len(chars), quality=q,
+                                             method="text" if chars else "none"))
+            if not chars or (q is not None and q < OCR_THRESHOLD):
+                ocr_wanted.append(i)
+            page_blocks.append(blocks)
+
+        if ocr_wanted and ocr:
+            _run_ocr(doc, ocr_wanted, page_blocks, result, max_ocr_pages)
+        elif ocr_wanted:
+            result.warnings.append(f"{len(ocr_wanted)} page(s) without usable text; OCR disabled")
+
+        result.blocks = _assemble(page_blocks)
+        has_text = any(p.method in ("text", "ocr") and p.chars for p in result.page_info)
+        if not has_text:
+            result.status = "needs_ocr"
+            result.error = result.error or NEEDS_OCR_MESSAGE
+        return result
+    finally:
+        pl.close()
+        doc.close()
+
+
+def _block_text(b) -> str:
+    if isinstance(b, Paragraph):
+        return b.text
+    return "\n".join(c.text for row in b.rows for c in row if c.text)
+
+
+def _run_ocr(doc, wanted: list[int], page_blocks, result: ExtractedDocument,
+             max_ocr_pages: Optional[int]) -> None:
+    from extractors import ocr as ocrmod
+
+    ok, msg = ocrmod.tesseract_available()
+    if not ok:
+        result.warnings.append(f"{len(wanted)} page(s) need OCR: {msg}")
+        return
+    limit = ocrmod.MAX_OCR_PAGES if max_ocr_pages is None else max_ocr_pages
+    if len(wanted) > limit:
+        result.warnings.append(f"OCR limited to {limit} of {len(wanted)} pages")
+    for i in wanted[:limit]:
+        info = result.page_info[i]
+        try:
+            text = ocrmod.ocr_page(doc[i])
+        except Exception as e:
+            result.warnings.append(f"page {i + 1}: OCR failed ({e})")
+            continue
+        q = text_quality(text) if text.strip() else None
+        if info.chars and info.quality is not None and (q is None or q <= info.quality):
+            continue                      # OCR is not better than the poor text layer
+        paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+        page_blocks[i] = [(k, Paragraph(text=thai_repair.repair_text(join_lines(p.splitlines())),
+                                        page=i + 1)) for k, p in enumerate(paras)]
+        result.page_info[i] = PageInfo(page=i + 1, chars=len(text.strip()), quality=q, method="ocr")
+
+
+def _assemble(page_blocks) -> list:
+    """Page blocks in reading order; tables continuing on the next page are merged."""
+    blocks: list = []
+    open_table: Optional[_PTable] = None     # last table, if nothing but margins since
+    for pb in page_blocks:
+        seen_body = False
+        for _, b in pb:
+            if isinstance(b, _PTable):
+                if open_table is not None and not seen_body and b.page == open_table.page + 1 \
+                        and _same_columns(open_table, b):
+                    _merge_into(open_table, b)
+                    open_table.page = b.page
+                    open_table.bbox = b.bbox
+                    open_table.page_height = b.page_height
+                    continue
+                t = Table(rows=b.rows, page=b.rows[0][0].page if b.rows else b.page, bbox=b.bbox)
+                blocks.append(t)
+                b.table = t
+                open_table = b
+                seen_body = True
+            else:
+                if not _is_margin_text(b):
+                    seen_body = True
+                    open_table = None
+                blocks.append(b)
+        # tables at the end of this page stay open for the next page
+    return blocks
