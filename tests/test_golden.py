@@ -1,10 +1,14 @@
 """Golden tests: the corpus seeds, ingested through the CLI, against their gold files with
 the shared scorer (tests/score_gold.py is a copy of ../shared/tools/score_gold.py)."""
+import json
+from pathlib import Path
+
 import duckdb
 
 from tests.conftest import run_ita, score_db
 
-UNSEEN = __import__("pathlib").Path(__file__).parent / "fixtures" / "unseen"
+UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
+GOLD_FILES = sorted((Path(__file__).parent / "gold").glob("*.gold.json"))
 
 
 def test_txt_seeds_score_at_least_095(seed_txt_db):
@@ -54,3 +58,23 @@ def test_other_layouts_and_wordings_score_at_least_095(tmp_path):
     s = score_db(db, UNSEEN)
     print(s["output"])
     assert s["score"] >= 0.95 and s["docmeta"] >= 0.95 and s["scores"] >= 0.95, s["output"]
+
+
+def test_pdf_renderings_of_the_seeds_score_at_least_090(tmp_path):
+    """The seeds rendered to PDF (scripts/render_seed_pdfs.sh) against the same gold."""
+    from tests.conftest import CORPUS
+    folder = tmp_path / "pdf"
+    folder.mkdir()
+    for gold in GOLD_FILES:
+        stem = gold.name.split(".gold.json")[0]
+        (folder / f"{stem}.pdf").write_bytes((CORPUS / f"{stem}.pdf").read_bytes())
+    db = tmp_path / "pdf.duckdb"
+    run_ita("ingest", folder, "--db", db, "--no-progress", "--no-dupes")
+    s = score_db(db)
+    print(s["output"])
+    assert s["score"] >= 0.90 and s["docmeta"] >= 0.90, s["output"]
+    con = duckdb.connect(str(db), read_only=True)
+    # page provenance: every row has a page, and each cell's page and bbox are kept in raw
+    assert con.execute("select count(*) from measures where page is null").fetchone()[0] == 0
+    raw = json.loads(con.execute("select raw from measures limit 1").fetchone()[0])
+    assert all(c["page"] for c in raw.values() if c["text"]) and any(c["bbox"] for c in raw.values())
