@@ -1,13 +1,34 @@
-"""Ingest a folder (or files) of reports into DuckDB: discover files, skip those already
-loaded with the same bytes, process the rest, write each in its own transaction, then
-recompute the copy-paste findings. Prints a progress bar and returns a summary."""
+"""Ingest folders (or files) of reports into DuckDB.
+
+1. discover the report files and hash them; a file whose path and sha256 are already in the
+   database is skipped ("unchanged"), a file with the same bytes as another file that is
+   also present is skipped as a duplicate (doc_id is derived from the bytes);
+2. extract and segment the rest in worker processes (pipeline.workers: parallel, with a time
+   and a memory limit per document), largest files first;
+3. the parent alone writes to DuckDB as results arrive, in short batches (one transaction
+   per up to 64 documents or 1 s; load.write_documents replaces the old rows of the same
+   document or path), so an interrupted ingest keeps every document committed so far, loses
+   at most the last second of work, and the next run continues;
+4. recompute the copy-paste findings for the documents written (including those of an
+   earlier run that was interrupted before it got there).
+
+Every input file ends with a documents row: ok | empty | needs_ocr | failed (with an error a
+person can act on, and no measure rows).
+
+Test-only hook: ITA_TEST_SLOW_GLOB=<glob> makes the worker sleep for an hour on documents
+whose file name matches, to exercise the time limit. Never set it in normal use.
+"""
 from __future__ import annotations
 
+import fnmatch
 import hashlib
+import os
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -15,35 +36,61 @@ from extractors import SUPPORTED_SUFFIXES
 from pipeline import load
 from pipeline.process import process_file
 from pipeline.records import ExtractionError, SourceFile
+from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, MIN_MEMORY_MB, Pool, TaskFailed
+
+# results are written in batches: one transaction per FLUSH_DOCS documents or FLUSH_SECONDS,
+# whichever comes first (an interrupted run loses at most that, and redoes it next time)
+FLUSH_DOCS = 64
+FLUSH_SECONDS = 1.0
+
+# failures worth another try on the next run (limits may have been raised, a bug fixed);
+# every other document with the same path and bytes is skipped
+RETRY_PREFIXES = ("timed out", "over memory limit", "internal error", "worker ", "cannot read file")
 
 
 @dataclass
 class Summary:
     statuses: Counter = field(default_factory=Counter)
     unchanged: int = 0
+    duplicates: list[tuple[str, str]] = field(default_factory=list)   # (path, same content as path)
     pruned: int = 0
     measures: int = 0
     scores: int = 0
     warnings: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    failed_before: list[tuple[str, str]] = field(default_factory=list)  # unchanged files that failed earlier
+    needs_ocr: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    workers: int = 0
+    ocr: bool = True
     findings: dict = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.statuses.get("failed") else 0
+        """0 when every document is ok or empty; 1 when some failed (including unchanged
+        files that failed in an earlier run), or need OCR although OCR was on (Tesseract
+        missing); scans left unread on purpose with --no-ocr do not count."""
+        return 1 if self.failed or self.failed_before or (self.needs_ocr and self.ocr) else 0
 
     def lines(self) -> list[str]:
         done = sum(self.statuses.values())
-        out = [f"ingested {done} document(s) in {self.seconds:.1f} s"
+        rate = f" ({done / self.seconds:.1f}/s, {self.workers} worker(s))" if done and self.seconds and self.workers else ""
+        out = [f"ingested {done} document(s) in {self.seconds:.1f} s{rate}"
                + (f", {self.unchanged} unchanged (skipped)" if self.unchanged else "")
+               + (f", {len(self.duplicates)} duplicate file(s) skipped" if self.duplicates else "")
                + (f", {self.pruned} pruned" if self.pruned else ""),
                "  by status: " + (", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items())) or "none"),
                f"  measures {self.measures}, scores {self.scores}, warnings {self.warnings}"]
         if self.findings:
             out.append("  copy findings: " + ", ".join(f"{k} {v}" for k, v in sorted(self.findings.items())))
+        for path, other in self.duplicates:
+            out.append(f"  DUPLICATE {path}: same content as {other} (stored once)")
+        for path, err in self.needs_ocr:
+            out.append(f"  NEEDS OCR {path}: {err}")
         for path, err in self.failed:
             out.append(f"  FAILED {path}: {err}")
+        for path, err in self.failed_before:
+            out.append(f"  FAILED (unchanged since an earlier run) {path}: {err}")
         return out
 
 
@@ -70,58 +117,236 @@ def source_file(path: Path) -> SourceFile:
     return SourceFile(str(path), h.hexdigest(), size)
 
 
+def _unreadable(path: Path) -> SourceFile:
+    """A stand-in identity for a file whose bytes cannot be read (so it still gets a row)."""
+    return SourceFile(str(path), hashlib.sha256(b"unreadable\0" + str(path).encode("utf-8", "surrogateescape")).hexdigest(), 0)
+
+
+@dataclass
+class _Done:
+    """A worker's result: the document's rows, ready to insert, and what the summary needs."""
+    rows: load.DocumentRows
+    measures: int = 0
+    scores: int = 0
+    warnings: int = 0
+    note: Optional[str] = None                  # why a document needs OCR
+
+
+def _task(arg: tuple[SourceFile, bool]):
+    """Runs in a worker: one file -> _Done, or TaskFailed for unreadable files."""
+    src, ocr = arg
+    slow = os.environ.get("ITA_TEST_SLOW_GLOB")
+    if slow and fnmatch.fnmatch(Path(src.path).name, slow):     # test-only, see module doc
+        time.sleep(3600)
+    try:
+        seg = process_file(src.path, ocr=ocr)
+    except ExtractionError as e:
+        return TaskFailed(str(e))
+    note = (seg.extracted.error or "scanned pages without a text layer") if seg.status == "needs_ocr" else None
+    return _Done(load.document_rows(src, seg), len(seg.measures), len(seg.scores), len(seg.warnings), note)
+
+
+_WARM_TEXT = ("มาตรการส่งเสริมคุณธรรมและความโปร่งใส ประจำปีงบประมาณ พ.ศ. ๒๕๖๕\n\n"
+              "องค์การบริหารส่วนตำบลบ้านใหม่ อำเภอเมือง จังหวัดขอนแก่น ได้รับคะแนน ๘๕.๕๐ คะแนน\n\n"
+              "มาตรการ\tวิธีการดำเนินการ\tผู้รับผิดชอบ\tระยะเวลาดำเนินการ\tผลการดำเนินการ\n"
+              "เผยแพร่ข้อมูล\tประชาสัมพันธ์\tสำนักปลัด\tตุลาคม ๒๕๖๔ - กันยายน ๒๕๖๕\tดำเนินการแล้ว\n")
+
+
+def warm_up() -> None:
+    """Load what the pipeline loads lazily (word dictionaries, vocabularies) in the parent,
+    so that forked workers start warm and share those pages."""
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "warm.txt"
+        p.write_text(_WARM_TEXT, encoding="utf-8")
+        try:
+            process_file(str(p), ocr=False)
+        except Exception:  # noqa: BLE001 - warming is best effort
+            pass
+    try:
+        import extractors.pdf  # noqa: F401 - pdf libraries imported once, before forking
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def _retry(status: Optional[str], error: Optional[str], warnings, ocr: bool) -> bool:
+    """Whether an unchanged file that is already in the database deserves another try:
+    a failure that may not recur (limits, a bug since fixed), or a scan left unread by an
+    earlier run with --no-ocr when this run has OCR on."""
+    if status == "failed":
+        return (error or "").startswith(RETRY_PREFIXES)
+    return status == "needs_ocr" and ocr and any("OCR disabled" in w for w in (warnings or ()))
+
+
+def _runs_table(con) -> None:
+    con.execute("create table if not exists ingest_runs (started_at TIMESTAMP, finished_at TIMESTAMP, "
+                "findings_done BOOLEAN)")
+
+
+def _stale_findings_docs(con) -> list[str]:
+    """Documents written by earlier runs that stopped before recomputing findings."""
+    since = con.execute("select min(started_at) from ingest_runs where not coalesce(findings_done, false)").fetchone()[0]
+    if since is None:
+        return []
+    return [r[0] for r in con.execute("select doc_id from documents where ingested_at >= ?", [since]).fetchall()]
+
+
 def ingest(paths: Iterable[str], db: str, *, prune: bool = False, progress: bool = True,
-           dupes: bool = True, ocr: bool = True) -> Summary:
+           dupes: bool = True, ocr: bool = True, workers: Optional[int] = None,
+           timeout: Optional[float] = None, memory_mb: Optional[int] = None) -> Summary:
+    """Raises FileNotFoundError for a missing input, ValueError for bad limits,
+    load.DatabaseBusy when another process holds the database, KeyboardInterrupt on Ctrl-C
+    (after stopping the workers; everything written so far is kept)."""
     started = time.time()
-    summary = Summary()
+    summary = Summary(ocr=ocr)
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    if workers < 1:
+        raise ValueError("--workers must be at least 1")
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    if timeout < 0:
+        raise ValueError("--timeout must be 0 (no limit) or more seconds")
+    memory_mb = DEFAULT_MEMORY_MB if memory_mb is None else memory_mb
+    if memory_mb and memory_mb < MIN_MEMORY_MB:
+        raise ValueError(f"--memory-mb must be 0 (no limit) or at least {MIN_MEMORY_MB}")
     files = discover(paths)
     con = load.connect(db)
+    pool = None
+    bar = None
     try:
+        _runs_table(con)
         known = load.known_files(con)
-        todo = []
+        by_doc = {d: p for d, p in con.execute("select doc_id, source_path from documents").fetchall()}
+        errors = {p: (e, w) for p, e, w in con.execute(
+            "select source_path, error, warnings from documents where status in ('failed', 'needs_ocr')").fetchall()}
+        present = {str(f) for f in files}
+        todo: list[SourceFile] = []
+        unreadable: list[tuple[SourceFile, str]] = []
+        claimed: dict[str, str] = {}           # doc_id -> path that will hold it
         for path in files:
-            src = source_file(path)
-            if known.get(src.path, (None, None))[0] == src.sha256 and known[src.path][1] != "failed":
-                summary.unchanged += 1
-            else:
-                todo.append(src)
-        if prune:
-            present = {str(f) for f in files}
-            for gone in [p for p in known if p not in present]:
-                doc_id = con.execute("select doc_id from documents where source_path = ?", [gone]).fetchone()[0]
-                load.delete_document(con, doc_id, gone)
-                summary.pruned += 1
-        bar = _progress(len(todo), progress)
-        changed = []
-        for src in todo:
             try:
-                seg = process_file(src.path, ocr=ocr)
-            except ExtractionError as e:
-                load.write_document(con, src, status="failed", error=str(e))
-                summary.failed.append((src.path, str(e)))
-                summary.statuses["failed"] += 1
-            except Exception as e:  # a bug on one file must not stop the folder
-                err = f"internal error while reading ({type(e).__name__}: {e}); please report it"
-                load.write_document(con, src, status="failed", error=err)
-                summary.failed.append((src.path, err))
-                summary.statuses["failed"] += 1
-            else:
-                load.write_document(con, src, seg)
-                summary.statuses[seg.status] += 1
-                summary.measures += len(seg.measures)
-                summary.scores += len(seg.scores)
-                summary.warnings += len(seg.warnings)
-                if seg.status == "needs_ocr" and seg.extracted.error:
-                    summary.failed.append((src.path, seg.extracted.error))
+                src = source_file(path)
+            except OSError as e:
+                unreadable.append((_unreadable(path), f"cannot read file: {e.strerror or e}"))
+                continue
+            sha, status = known.get(src.path, (None, None))
+            if sha == src.sha256 and not _retry(status, *errors.get(src.path, (None, None)), ocr):
+                summary.unchanged += 1
+                if status == "failed":
+                    summary.failed_before.append((src.path, errors[src.path][0] or "failed"))
+                elif status == "needs_ocr":
+                    summary.needs_ocr.append((src.path, (errors[src.path][0] or "scanned pages without a "
+                                                         "text layer") + " (unchanged since an earlier run)"))
+                claimed.setdefault(src.doc_id, src.path)
+                continue
+            other = claimed.get(src.doc_id)
+            if other is None:
+                holder = by_doc.get(src.doc_id)
+                if holder and holder != src.path and (holder in present or Path(holder).exists()):
+                    other = holder
+            if other is not None and other != src.path:
+                summary.duplicates.append((src.path, other))
+                continue
+            claimed[src.doc_id] = src.path
+            todo.append(src)
+        gone = [p for p in known if p not in present and not Path(p).exists()] if prune else []
+        if gone:
+            con.execute("begin transaction")
+            try:
+                for path in gone:
+                    row = con.execute("select doc_id from documents where source_path = ?", [path]).fetchone()
+                    if row:
+                        load.delete_document(con, row[0], path)
+                        summary.pruned += 1
+                con.execute("commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+        changed = _stale_findings_docs(con) if dupes else []
+        if todo or unreadable:
+            con.execute("insert into ingest_runs values (?, null, false)", [datetime.now()])
+        for src, err in unreadable:
+            _record_failure(con, summary, src, err)
             changed.append(src.doc_id)
-            bar.update(1, failed=summary.statuses["failed"])
-        bar.close()
+        if todo:
+            todo.sort(key=lambda s: -s.size)                       # largest first: no long tail
+            warm_up()
+            pool = Pool(_task, min(workers, len(todo)), timeout=timeout, memory_mb=memory_mb)
+            summary.workers = pool.n
+            by_key = {i: src for i, src in enumerate(todo)}
+            bar = _progress(len(todo), progress)
+            batch: list[tuple[SourceFile, _Done]] = []
+            first = 0.0
+            try:
+                for item in pool.imap(((i, (src, ocr)) for i, src in by_key.items()), tick=FLUSH_SECONDS):
+                    if item is not None:
+                        key, result = item
+                        src = by_key.pop(key)
+                        if isinstance(result, TaskFailed):
+                            result = _Done(load.document_rows(src, status="failed", error=result.error))
+                        if not batch:
+                            first = time.monotonic()
+                        batch.append((src, result))
+                    if batch and (item is None or len(batch) >= FLUSH_DOCS
+                                  or time.monotonic() - first >= FLUSH_SECONDS):
+                        _flush(con, summary, batch, changed, bar)
+                        batch = []
+            except KeyboardInterrupt:           # Ctrl-C: stop the workers, keep what is finished
+                pool.close()
+                _flush(con, summary, batch, changed, bar)
+                raise
+            _flush(con, summary, batch, changed, bar)
+            bar.close()
+            bar = None
         if dupes and (changed or summary.pruned):
             summary.findings = _recompute_findings(con, changed)
+        con.execute("update ingest_runs set finished_at = coalesce(finished_at, ?), findings_done = ? "
+                    "where finished_at is null or not findings_done", [datetime.now(), bool(dupes)])
     finally:
+        if bar is not None:
+            bar.close()
+        if pool is not None:
+            pool.close()
         con.close()
     summary.seconds = time.time() - started
     return summary
+
+
+def _record_failure(con, summary: Summary, src: SourceFile, err: str) -> None:
+    load.write_document(con, src, status="failed", error=err)
+    summary.failed.append((src.path, err))
+    summary.statuses["failed"] += 1
+
+
+def _count(summary: Summary, src: SourceFile, done: _Done) -> None:
+    status = done.rows.status
+    summary.statuses[status] += 1
+    if status == "failed":
+        summary.failed.append((src.path, done.rows.rows["documents"][0][6]))
+    summary.measures += done.measures
+    summary.scores += done.scores
+    summary.warnings += done.warnings
+    if done.note:
+        summary.needs_ocr.append((src.path, done.note))
+
+
+def _flush(con, summary: Summary, batch: list, changed: list, bar) -> None:
+    """Write a batch of results in one transaction; if that fails (a bug in one document's
+    rows), write them one by one so only the culprit becomes a failed document."""
+    if not batch:
+        return
+    try:
+        load.write_documents(con, [d.rows for _, d in batch])
+        for src, done in batch:
+            _count(summary, src, done)
+    except Exception:  # noqa: BLE001
+        for src, done in batch:
+            try:
+                load.write_documents(con, [done.rows])
+                _count(summary, src, done)
+            except Exception as e:  # noqa: BLE001 - a bug on one document must not stop the folder
+                _record_failure(con, summary, src,
+                                f"internal error while saving ({type(e).__name__}: {e}); please report it")
+    changed.extend(src.doc_id for src, _ in batch)
+    bar.update(len(batch), failed=summary.statuses["failed"])
 
 
 def _recompute_findings(con, changed: list[str]) -> dict:
@@ -130,7 +355,7 @@ def _recompute_findings(con, changed: list[str]) -> dict:
     except ImportError:
         return {}
     dupes.ensure_schema(con)
-    return dupes.recompute(con, changed)
+    return dupes.recompute(con, sorted(set(changed)))
 
 
 class _progress:
@@ -150,3 +375,4 @@ class _progress:
     def close(self) -> None:
         if self.bar:
             self.bar.close()
+            self.bar = None

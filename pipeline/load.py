@@ -1,8 +1,12 @@
-"""Load segmented documents into DuckDB. Each document is written in one transaction and
-replaces whatever that document (same bytes) or that file (same path) had before."""
+"""Load segmented documents into DuckDB. A document replaces whatever that document (same
+bytes) or that file (same path) had before, all or nothing: write_document writes one in one
+transaction; write_documents writes a batch in one transaction (ingest uses it, since a
+DuckDB statement costs about a millisecond and a commit several); document_rows turns a
+document into plain rows without touching the database, so workers can do that part."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
@@ -50,21 +54,6 @@ def known_files(con) -> dict[str, tuple[str, str]]:
     return {p: (h, s) for p, h, s in con.execute("select source_path, sha256, status from documents").fetchall()}
 
 
-def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=columns).astype(object).where(lambda d: d.notna(), None)
-
-
-def _insert(con, table: str, rows: list[dict]) -> None:
-    if not rows:
-        return
-    columns = list(rows[0])
-    con.register("_rows", _frame(rows, columns))
-    try:
-        con.execute(f"insert into {table} ({', '.join(columns)}) select {', '.join(columns)} from _rows")
-    finally:
-        con.unregister("_rows")
-
-
 def delete_document(con, doc_id: str, source_path: Optional[str] = None) -> None:
     ids = [doc_id]
     if source_path:
@@ -74,50 +63,111 @@ def delete_document(con, doc_id: str, source_path: Optional[str] = None) -> None
     con.execute("delete from documents where doc_id in (select unnest(?))", [ids])
 
 
-def write_document(con, src: SourceFile, seg: Optional[SegmentedDocument] = None, *,
-                   status: Optional[str] = None, error: Optional[str] = None) -> None:
-    """Write one document (and its rows) in one transaction. Without `seg`, the document
-    is recorded with the given status and error (e.g. failed) and no rows."""
+COLUMNS = {
+    "documents": ("doc_id", "source_path", "sha256", "format", "pages", "status", "error", "warnings",
+                  "agency", "agency_type", "district", "province", "fiscal_year", "ita_score",
+                  "ita_score_year", "ita_grade", "title", "ingested_at"),
+    "measures": ("measure_id", "doc_id", "table_no", "row_no", "page", "line", "tool", "indicator_no",
+                 "indicator", "measure", "issue", "method", "owner", "period_text", "period_start",
+                 "period_end", "result", "outcome", "raw"),
+    "measure_owners": ("measure_id", "doc_id", "unit", "unit_raw"),
+    "scores": ("doc_id", "year", "tool", "indicator_no", "indicator", "item_code", "score", "page"),
+    "pages": ("doc_id", "page", "chars", "quality", "method"),
+    "paragraphs": ("doc_id", "para_no", "page", "line", "text"),
+}
+
+
+@dataclass
+class DocumentRows:
+    """Everything one document writes, as plain tuples in COLUMNS order. Built without the
+    database (in an ingest worker), written by write_documents."""
+    doc_id: str
+    source_path: str
+    status: str
+    rows: dict = field(default_factory=dict)        # table -> list of tuples
+
+
+def document_rows(src: SourceFile, seg: Optional[SegmentedDocument] = None, *,
+                  status: Optional[str] = None, error: Optional[str] = None) -> DocumentRows:
+    """Rows of one document. Without `seg`, the document is recorded with the given status
+    and error (e.g. failed) and no rows."""
     doc_id = src.doc_id
+    facts = seg.facts if seg else None
+    ext = seg.extracted if seg else None
+    given = status
+    status = status or (seg.status if seg else "failed")
+    doc = (doc_id, src.path, src.sha256, ext.format if ext else Path(src.path).suffix.lower().lstrip("."),
+           ext.pages if ext else None, status, error or (ext.error if ext else None),
+           list(seg.warnings) if seg else [],
+           *([facts.agency, facts.agency_type, facts.district, facts.province, facts.fiscal_year,
+              facts.ita_score, facts.ita_score_year, facts.ita_grade, facts.title] if facts else [None] * 9),
+           datetime.now())
+    out = DocumentRows(doc_id, src.path, status, {"documents": [doc]})
+    if seg and given in (None, "ok", "empty"):
+        out.rows.update(_rows(doc_id, seg))
+    return out
+
+
+def _rows(doc_id: str, seg: SegmentedDocument) -> dict:
+    measures, owners = [], []
+    for m in seg.measures:
+        mid = f"{doc_id}:{m.table_no}:{m.row_no}"
+        measures.append((mid, doc_id, m.table_no, m.row_no, m.page, m.line, m.tool, m.indicator_no, m.indicator,
+                         m.measure, m.issue, m.method, m.owner, m.period_text, m.period_start, m.period_end,
+                         m.result, m.outcome, json.dumps(m.raw, ensure_ascii=False)))
+        owners += [(mid, doc_id, o.unit, o.unit_raw) for o in m.owners]
+    paras = [b for b in seg.extracted.blocks if isinstance(b, Paragraph)]
+    return {
+        "measures": measures,
+        "measure_owners": owners,
+        "scores": [(doc_id, s.year, s.tool, s.indicator_no, s.indicator, s.item_code, s.score, s.page)
+                   for s in seg.scores],
+        "pages": [(doc_id, p.page, p.chars, p.quality, p.method) for p in seg.extracted.page_info],
+        "paragraphs": [(doc_id, i, p.page, p.line, normalize_text(p.text)) for i, p in enumerate(paras, start=1)],
+    }
+
+
+def _insert(con, table: str, rows: list[tuple]) -> None:
+    """Bulk insert through a registered object-typed frame: one statement for many rows
+    (DuckDB statements cost about a millisecond each, so row-by-row inserts are slow)."""
+    if not rows:
+        return
+    columns = COLUMNS[table]
+    con.register("_rows", pd.DataFrame(rows, columns=list(columns), dtype=object))
+    try:
+        con.execute(f"insert into {table} ({', '.join(columns)}) select {', '.join(columns)} from _rows")
+    finally:
+        con.unregister("_rows")
+
+
+def write_documents(con, docs: list[DocumentRows]) -> None:
+    """Write several documents in one transaction; each replaces whatever the same document
+    (same bytes) or the same file (same path) had before. All or nothing."""
+    if not docs:
+        return
     con.execute("begin transaction")
     try:
-        delete_document(con, doc_id, src.path)
-        facts = seg.facts if seg else None
-        ext = seg.extracted if seg else None
-        con.execute(
-            "insert into documents values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [doc_id, src.path, src.sha256, ext.format if ext else Path(src.path).suffix.lower().lstrip("."),
-             ext.pages if ext else None, status or (seg.status if seg else "failed"),
-             error or (ext.error if ext else None), (seg.warnings if seg else []),
-             *( [facts.agency, facts.agency_type, facts.district, facts.province, facts.fiscal_year,
-                 facts.ita_score, facts.ita_score_year, facts.ita_grade, facts.title] if facts else [None] * 9),
-             datetime.now()])
-        if seg and (status in (None, "ok", "empty")):
-            _write_rows(con, doc_id, seg)
+        paths = [d.source_path for d in docs]
+        ids = sorted({d.doc_id for d in docs} | {r[0] for r in con.execute(
+            "select doc_id from documents where source_path in (select unnest(?))", [paths]).fetchall()})
+        for t in DOC_TABLES:
+            con.execute(f"delete from {t} where doc_id in (select unnest(?))", [ids])
+        con.execute("delete from documents where doc_id in (select unnest(?))", [ids])
+        ph = "(" + ",".join("?" * len(COLUMNS["documents"])) + ")"
+        for i in range(0, len(docs), 200):
+            chunk = docs[i:i + 200]
+            con.execute("insert into documents values " + ",".join([ph] * len(chunk)),
+                        [v for d in chunk for v in d.rows["documents"][0]])
+        for t in DOC_TABLES[::-1]:
+            _insert(con, t, [r for d in docs for r in d.rows.get(t, ())])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
 
 
-def _write_rows(con, doc_id: str, seg: SegmentedDocument) -> None:
-    measures, owners = [], []
-    for m in seg.measures:
-        mid = f"{doc_id}:{m.table_no}:{m.row_no}"
-        measures.append(dict(
-            measure_id=mid, doc_id=doc_id, table_no=m.table_no, row_no=m.row_no, page=m.page, line=m.line,
-            tool=m.tool, indicator_no=m.indicator_no, indicator=m.indicator, measure=m.measure, issue=m.issue,
-            method=m.method, owner=m.owner, period_text=m.period_text, period_start=m.period_start,
-            period_end=m.period_end, result=m.result, outcome=m.outcome,
-            raw=json.dumps(m.raw, ensure_ascii=False)))
-        owners += [dict(measure_id=mid, doc_id=doc_id, unit=o.unit, unit_raw=o.unit_raw) for o in m.owners]
-    _insert(con, "measures", measures)
-    _insert(con, "measure_owners", owners)
-    _insert(con, "scores", [dict(doc_id=doc_id, year=s.year, tool=s.tool, indicator_no=s.indicator_no,
-                                 indicator=s.indicator, item_code=s.item_code, score=s.score, page=s.page)
-                            for s in seg.scores])
-    _insert(con, "pages", [dict(doc_id=doc_id, page=p.page, chars=p.chars, quality=p.quality, method=p.method)
-                           for p in seg.extracted.page_info])
-    paras = [b for b in seg.extracted.blocks if isinstance(b, Paragraph)]
-    _insert(con, "paragraphs", [dict(doc_id=doc_id, para_no=i, page=p.page, line=p.line, text=normalize_text(p.text))
-                                for i, p in enumerate(paras, start=1)])
+def write_document(con, src: SourceFile, seg: Optional[SegmentedDocument] = None, *,
+                   status: Optional[str] = None, error: Optional[str] = None) -> None:
+    """Write one document (and its rows) in one transaction. Without `seg`, the document
+    is recorded with the given status and error (e.g. failed) and no rows."""
+    write_documents(con, [document_rows(src, seg, status=status, error=error)])
