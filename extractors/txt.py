@@ -6,20 +6,21 @@ and tables as runs of lines with tab-separated cells (cells may hold <p>/<ul>/<l
 from __future__ import annotations
 
 import codecs
-import unicodedata
+import re
 
 from pipeline.records import Cell, ExtractedDocument, ExtractionError, Paragraph, Table
 
 UNDECODABLE = "undecodable text (tried UTF-8, UTF-16, TIS-620)"
 
 
+# C0/C1 controls other than tab, newlines and form feed, DEL, lone surrogates, U+FFFD
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
+
+
 def _looks_like_text(s: str) -> bool:
-    """Random bytes decode as cp874 more often than not; real text has few control or
-    unassigned characters."""
-    if not s:
-        return True
-    bad = sum(1 for ch in s if (ch < " " and ch not in "\t\n\r\f") or unicodedata.category(ch) in ("Cn", "Co", "Cc") and ch not in "\t\n\r\f")
-    return bad / len(s) < 0.01
+    """Random bytes decode as cp874 more often than not; real text has almost no
+    control characters."""
+    return not s or len(_NOT_TEXT.findall(s)) / len(s) < 0.01
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
