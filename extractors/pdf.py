@@ -46,6 +46,7 @@ MAX_PAGES = 2000                 # hard bound on pages read from one file
 COL_TOL = 15.0                   # pt: column x positions that count as "the same table"
                                  # (LibreOffice moves borders by up to ~9 pt between pages)
 _MARK = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+_NO_START = "\u0e30\u0e32\u0e33\u0e45"        # ะ า ำ ๅ: never the first letter of a word
 _LIST_ITEM = re.compile(r"^\s*(?:[-•·▪●○◦*]|[0-9๐-๙]{1,3}(?:\.[0-9๐-๙]{1,3})*[.)]|\([0-9๐-๙]{1,3}\)|[ก-ฮ][.)]\s)")
 NEEDS_OCR_MESSAGE = ("scanned PDF: no text layer; install Tesseract with the Thai model "
                      "(apt-get install tesseract-ocr tesseract-ocr-tha) to read it")
@@ -276,7 +277,10 @@ def _lines(chars: list[Ch]) -> list[tuple[float, float, float, float, str]]:
         seq = _attach_marks(seq, loose)
         parts = []
         for i, ch in enumerate(seq):
-            if i and ch.space_before and not _MARK.match(ch.c):
+            # no space before a vowel that cannot start a word ("เป้ า": Garuda's wide
+            # tone mark over "ป" leaves a gap before sara aa)
+            if i and ch.space_before and not _MARK.match(ch.c) \
+                    and not (ch.c in _NO_START and "\u0e01" <= seq[i - 1].c <= "\u0e4e"):
                 parts.append(" ")
             parts.append(ch.c)
         text = "".join(parts).strip()
@@ -366,19 +370,311 @@ class _PTable:
     page_height: float = 842.0
 
 
-def _find_tables(pl_page):
-    tables = pl_page.find_tables()
-    if tables:
-        return tables
-    # partly missing borders: horizontal rules but no (or few) vertical ones
+def _rules(pl_page):
+    """Ruling segments of the page, collinear pieces merged (LibreOffice and Word draw a
+    table rule as one segment per cell): (h, v) with h = [(y, x0, x1)], v = [(x, top,
+    bottom)]."""
+    def merge(items):
+        out = []
+        for pos, a, b in items:
+            if out and abs(out[-1][0] - pos) <= 1.5 and a <= out[-1][2] + 2.0:
+                out[-1][2] = max(out[-1][2], b)
+                continue
+            out.append([pos, a, b])
+        return [tuple(x) for x in out]
+    h, v = [], []
+    for e in pl_page.edges:
+        if e["orientation"] == "h":
+            h.append((round(float(e["top"]), 1), float(e["x0"]), float(e["x1"])))
+        else:
+            v.append((round(float(e["x0"]), 1), float(e["top"]), float(e["bottom"])))
+    # merge pieces at the same position: sort by position then start
+    h = merge(sorted(h, key=lambda t: (round(t[0]), t[1])))
+    v = merge(sorted(v, key=lambda t: (round(t[0]), t[1])))
+    return h, v
+
+
+class _GRow:
+    def __init__(self, cells):
+        self.cells = cells
+
+
+class _Grid:
+    """A table found from partial rules and text alignment; the interface of pdfplumber's
+    Table that _page_tables uses (bbox, rows[].cells)."""
+    def __init__(self, bbox, rows):
+        self.bbox = bbox
+        self.rows = [_GRow(r) for r in rows]
+
+
+def _rule_regions(pl_page, taken) -> list[tuple[tuple, list[float]]]:
+    """Table areas marked by rules that are not full grids: stacks of horizontal rules of
+    the same extent (tables with horizontal rules only), frames (outer border only: top
+    and bottom rules joined by vertical rules at both ends), a pair of vertical rules of
+    the same extent (a frame continuing over the whole page). -> [(bbox, row rule ys)].
+    Areas overlapping ``taken`` (grid tables found by pdfplumber) are skipped."""
     w = float(pl_page.width)
-    hl = [e for e in pl_page.edges if e["orientation"] == "h" and e["width"] > 0.4 * w]
-    if len(hl) >= 3:
-        try:
-            return pl_page.find_tables({"vertical_strategy": "text", "horizontal_strategy": "lines"})
-        except Exception:
-            return []
-    return []
+    hs, vs = _rules(pl_page)
+    def free(x0, top, x1, bottom):      # not a rule of a grid table already found
+        return not any(t[0] - 2 <= x0 and x1 <= t[2] + 2 and t[1] - 2 <= top and bottom <= t[3] + 2
+                       for t in taken)
+    hs = [l for l in hs if l[2] - l[1] >= max(80.0, 0.15 * w) and free(l[1], l[0], l[2], l[0])]
+    vs = [l for l in vs if l[2] - l[1] >= 20.0 and free(l[0], l[1], l[0], l[2])]
+    clusters: list[list] = []
+    for l in sorted(hs):
+        for c in clusters:
+            if abs(c[0][1] - l[1]) <= 8 and abs(c[0][2] - l[2]) <= 8:
+                c.append(l)
+                break
+        else:
+            clusters.append([l])
+    regions = []
+    used_v = set()
+    for c in clusters:
+        x0, x1 = min(l[1] for l in c), max(l[2] for l in c)
+        top, bottom = c[0][0], c[-1][0]
+        for k, (x, vt, vb) in enumerate(vs):       # side rules at either end
+            if (abs(x - x0) <= 4 or abs(x - x1) <= 4) and vt <= bottom + 2 and vb >= top - 2:
+                top, bottom = min(top, vt), max(bottom, vb)
+                used_v.add(k)
+        if bottom - top < 10:
+            continue                                # a lone rule (signature line, separator)
+        regions.append(((x0, top, x1, bottom), [l[0] for l in c]))
+    free = [(k, l) for k, l in enumerate(vs) if k not in used_v]
+    for i, (k, a) in enumerate(free):              # two side rules, no horizontal rule
+        for _, b in free[i + 1:]:
+            if b[0] - a[0] >= 80 and abs(a[1] - b[1]) <= 3 and abs(a[2] - b[2]) <= 3:
+                regions.append(((a[0], min(a[1], b[1]), b[0], max(a[2], b[2])), []))
+    out = []
+    for bbox, ys in regions:
+        if any(_overlap(bbox, t) > 0.5 * _area(bbox) for t in taken):
+            continue
+        out.append((bbox, ys))
+    return out
+
+
+def _area(b) -> float:
+    return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
+
+
+def _overlap(a, b) -> float:
+    return _area((max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])))
+
+
+MIN_GUTTER = 3.0    # pt: narrowest white column between two table columns (LibreOffice
+                    # drops the side padding of cells without vertical borders)
+WIDE_GUTTER = 7.0   # pt: wider than any word space at 14-16 pt
+
+
+def _gutters(chars: list[Ch], x0: float, x1: float, bands) -> list[float]:
+    """Column boundaries of a table without vertical rules: white x-ranges at least
+    MIN_GUTTER wide that the text of (nearly) every row leaves free. A row may cross a
+    gutter (a spanning cell) when there are 4 or more rows. The boundary is put just left
+    of the next column's text (left-aligned text starts at the same x on every page)."""
+    n = int(x1 - x0) + 1
+    if n <= 0:
+        return []
+    cover = [0] * n
+    rows_with_text = 0
+    for top, bottom in bands:
+        seen = [False] * n
+        any_text = False
+        for c in chars:
+            if top <= c.cy <= bottom and not _MARK.match(c.c):
+                any_text = True
+                for k in range(max(0, int(c.x0 - x0)), min(n, int(c.x1 - x0) + 1)):
+                    seen[k] = True
+        if any_text:
+            rows_with_text += 1
+            for k in range(n):
+                cover[k] += seen[k]
+    allowed = 1 if rows_with_text >= 4 else 0
+    text_xs = [k for k in range(n) if cover[k]]
+    if not text_xs:
+        return []
+    first, last = text_xs[0], text_xs[-1]
+    out = []
+    lines = None
+    k = first
+    while k <= last:
+        if cover[k] <= allowed:
+            j = k
+            while j <= last and cover[j] <= allowed:
+                j += 1
+            narrow = MIN_GUTTER <= j - k < WIDE_GUTTER
+            if narrow and lines is None:
+                lines = _base_lines(chars)
+            if (j - k >= WIDE_GUTTER or narrow and not _word_space(lines, x0 + k, x0 + j)) and j <= last:
+                out.append(x0 + j - 2.0)
+            k = j
+        else:
+            k += 1
+    return out
+
+
+def _word_space(lines: list[list[Ch]], gx0: float, gx1: float) -> bool:
+    """Is a narrow white column a word space that happens to line up in every row
+    ("95.00 - 100" over "85.00 - 94.99")? Yes when, on most lines with text on both
+    sides, the first character right of it follows a space of the text layer."""
+    votes = []
+    for line in lines:
+        left = [c for c in line if c.x1 <= gx0 + 1.5]
+        right = [c for c in line if c.x0 >= gx1 - 1.5]
+        if left and right:
+            votes.append(min(right, key=lambda c: c.x0).space_before)
+    return bool(votes) and sum(votes) > len(votes) / 2
+
+
+def _baseline(line_chars: list[Ch]) -> float:
+    bs = sorted(c.bottom for c in line_chars if not _MARK.match(c.c))
+    return bs[len(bs) // 2] if bs else max(c.bottom for c in line_chars)
+
+
+def _base_lines(chars: list[Ch]) -> list[list[Ch]]:
+    """Non-mark characters grouped by baseline (all columns of a table together), top to
+    bottom."""
+    lines: list[list[Ch]] = []
+    for c in sorted((c for c in chars if not _MARK.match(c.c)), key=lambda c: c.bottom):
+        if lines and abs(_baseline(lines[-1]) - c.bottom) <= 2.0:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    return lines
+
+
+def _is_text_line(line: list[Ch], x0: float, x1: float) -> bool:
+    """A line running across the whole area without a white gutter: paragraph text between
+    two tables (rules above and below, as tables with horizontal rules only have), not a
+    table row."""
+    xs = sorted(line, key=lambda c: c.x0)
+    if xs[-1].x1 - xs[0].x0 < 0.85 * (x1 - x0):
+        return False
+    gap = max((b.x0 - a.x1 for a, b in zip(xs, xs[1:])), default=0.0)
+    return gap < 9.0
+
+
+def _split_by_gaps(chars: list[Ch], top: float, bottom: float) -> list[tuple[float, float]]:
+    """Rows of a band without rules between them (outer frame only, rules under the header
+    only): the text lines of all columns share baselines; inside a cell they are one line
+    pitch apart, between rows the pitch grows by the cell padding. A new row starts where
+    the baseline step exceeds the usual pitch by 2 pt or more."""
+    lines = _base_lines([c for c in chars if top <= c.cy <= bottom])
+    if len(lines) < 3:
+        return [(top, bottom)]
+    base = [_baseline(l) for l in lines]
+    steps = [b - a for a, b in zip(base, base[1:])]
+    pitch = sorted(steps)[len(steps) // 3]          # the usual line pitch (lower third)
+    cuts = [top]
+    for i, st in enumerate(steps):
+        if st >= pitch + 2.0:
+            nxt_top = min(c.top for c in lines[i + 1])
+            prev_bottom = max(c.bottom for c in lines[i])
+            cuts.append((max(prev_bottom, nxt_top - 0.5 * (st - pitch)) + nxt_top) / 2 - 1.0)
+    cuts.append(bottom)
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b - a > 1]
+
+
+def _text_grids(bbox, ys: list[float], chars: list[Ch]) -> list[_Grid]:
+    """Tables of an area with partial rules. Lines of paragraph text running across the
+    whole area (a heading between two tables, whose rules make one stack) cut it into
+    separate tables; each part is read by _text_grid."""
+    x0, top, x1, bottom = bbox
+    inside = [c for c in chars if _inside(c, bbox)]
+    parts, start = [], top
+    prev_text = None                   # bottom of the last paragraph line, its height
+    for line in _base_lines(inside):
+        lt = min(c.top for c in line)
+        lb = max(c.bottom for c in line)
+        # a paragraph's last line is short: it goes with the full-width line right above
+        follows = prev_text is not None and lt - prev_text[0] < 1.2 * prev_text[1] \
+            and not any(y for y in ys if prev_text[0] <= y <= lt)
+        if _is_text_line(line, x0, x1) or follows:
+            if prev_text is None:
+                parts.append((start, lt - 0.5))
+            start = lb + 0.5
+            prev_text = (lb, lb - lt)
+        else:
+            prev_text = None
+    parts.append((start, bottom))
+    out = []
+    for pt, pb in parts:
+        if pb - pt < 5:
+            continue
+        sub = (x0, pt, x1, pb)
+        g = _text_grid(sub, [y for y in ys if pt - 2 <= y <= pb + 2], [c for c in inside if _inside(c, sub)])
+        if g is not None:
+            out.append(g)
+    return out
+
+
+def _text_grid(bbox, ys: list[float], chars: list[Ch]) -> Optional[_Grid]:
+    """Cells of a table area with partial rules: rows between the horizontal rules (split
+    further by baseline gaps where there are no inner rules), columns from the text's
+    gutters. A row whose text crosses a column boundary spans those columns (text in the
+    first cell, the covered cells empty). None when the area has no two columns."""
+    x0, top, x1, bottom = bbox
+    inside = [c for c in chars if _inside(c, bbox)]
+    if not inside:
+        return None
+    cuts = sorted({top, bottom, *[y for y in ys if top < y < bottom]})
+    merged = []
+    for y in cuts:
+        if merged and y - merged[-1] < 3:
+            continue
+        merged.append(y)
+    bands = [(a, b) for a, b in zip(merged, merged[1:])]
+    if len(bands) <= 2:                            # few or no inner rules
+        bands = [r for a, b in bands for r in _split_by_gaps(inside, a, b)]
+    bands = [b for b in bands if any(b[0] <= c.cy <= b[1] for c in inside)] or bands
+    bounds = _gutters(inside, x0, x1, bands)
+    if not bounds:
+        return None
+    xs = [x0, *bounds, x1]
+    rows = []
+    for bt, bb in bands:
+        row_chars = [c for c in inside if bt <= c.cy <= bb]
+        span_after = set()                         # boundary k (between col k and k+1) crossed
+        for k, bx in enumerate(bounds):
+            if any(c.x0 < bx - 1 and c.x1 > bx + 3 and not _MARK.match(c.c) for c in row_chars):
+                span_after.add(k)
+        cells = []
+        c = 0
+        while c < len(xs) - 1:
+            e = c
+            while e in span_after:
+                e += 1
+            cells.append((xs[c], bt, xs[e + 1], bb))
+            cells.extend([None] * (e - c))
+            c = e + 1
+        rows.append(cells)
+    rows_top = bands[0][0]
+    rows_bottom = bands[-1][1]
+    return _Grid((x0, rows_top, x1, rows_bottom), rows)
+
+
+def _find_tables(pl_page, chars: Optional[list] = None):
+    """pdfplumber's tables from ruling lines (full grids), plus tables with partial rules
+    (horizontal rules only, outer frame only) read from the rules and the text's gutters.
+    A grid "table" of a single column is such a frame: it is read again as text grid."""
+    found = list(pl_page.find_tables())
+    if chars is None:
+        return found
+    keep, frames = [], []
+    for t in found:
+        if t.rows and all(len(r.cells) == 1 for r in t.rows):
+            frames.append(t)
+        else:
+            keep.append(t)
+    regions = _rule_regions(pl_page, [t.bbox for t in keep])
+    out = list(keep)
+    for t in frames:
+        gs = _text_grids(t.bbox, [r.bbox[1] for r in t.rows] + [t.bbox[3]], chars)
+        out.extend(gs or [t])
+        regions = [r for r in regions if _overlap(r[0], t.bbox) <= 0.5 * _area(r[0])]
+    for bbox, ys in regions:
+        out.extend(_text_grids(bbox, ys, chars))
+    out.sort(key=lambda t: t.bbox[1])
+    return out
 
 
 def _inside(ch: Ch, bbox) -> bool:
@@ -392,7 +688,7 @@ def _cell_text(chars: list[Ch]) -> str:
 
 def _page_tables(pl_page, chars: list[Ch], page_no: int):
     """-> (tables, remaining chars)."""
-    found = _find_tables(pl_page)
+    found = _find_tables(pl_page, chars)
     if not found:
         return [], chars
     out = []

@@ -4,10 +4,26 @@ Lines with a tab are table rows; consecutive ones form one bordered table. A hea
 followed by a row whose first cell is empty is rendered with colspan/rowspan (the TXT
 keeps the text in the first cell of a span and leaves the others empty). Other lines are
 <p> paragraphs. Cell markup (<p>, <ul>, <li>) is kept; other '<', '&' are escaped.
+
+Style options (scripts/render_variants.sh uses them to make PDFs unlike the seed
+renderings; the defaults give the seed renderings' HTML byte for byte):
+  --font NAME --size PT   body and table font (default Laksaman 14)
+  --landscape             A4 landscape (tables as wide as the text area)
+  --borders grid|hrules|outer
+                          grid: every cell bordered (border="1"); hrules: horizontal rules
+                          only, no vertical borders (Word "horizontal borders"); outer: only
+                          the table's frame. hrules/outer use inline CSS per cell, which
+                          LibreOffice's HTML import honours (class selectors and
+                          frame/rules attributes it does not, or only in part).
+  --padding PX            cell padding (default 4 as in the seeds; Word's default cell
+                          margins of 0.19 cm are ~7 px)
+  --join                  a table that repeats the header of the table right before it is
+                          appended to it (one long table that LibreOffice breaks across
+                          pages, rows cut by the page break)
 """
+import argparse
 import html
 import re
-import sys
 
 TAG = re.compile(r"</?(?:p|ul|ol|li|br|b|strong|i|em|u|span|div)\b[^<>]*>", re.I)
 
@@ -35,7 +51,26 @@ def col_widths(tables: list[list[list[str]]]) -> dict[int, list[int]]:
     return out
 
 
-def table_html(rows: list[list[str]], widths: dict[int, list[int]]) -> str:
+def _border_css(style: str, r: int, c: int, sp: tuple, nrow: int, ncol: int) -> str:
+    """Inline CSS borders of the cell at (r, c) spanning sp=(rowspan, colspan)."""
+    line = "1px solid #000000"
+    sides = []
+    if style == "hrules":
+        sides = ["bottom"] + (["top"] if r == 0 else [])
+    elif style == "outer":
+        if r == 0:
+            sides.append("top")
+        if r + sp[0] >= nrow:
+            sides.append("bottom")
+        if c == 0:
+            sides.append("left")
+        if c + sp[1] >= ncol:
+            sides.append("right")
+    return "; ".join(f"border-{s}: {line}" for s in sides)
+
+
+def table_html(rows: list[list[str]], widths: dict[int, list[int]], borders: str = "grid",
+               width: int = 640, padding: int = 4) -> str:
     ncol = max(len(r) for r in rows)
     rows = [r + [""] * (ncol - len(r)) for r in rows]
     spans = {}          # (r, c) -> (rowspan, colspan); None = covered
@@ -57,9 +92,11 @@ def table_html(rows: list[list[str]], widths: dict[int, list[int]]) -> str:
                 spans[(0, c)] = (2, 1)
                 spans[(1, c)] = None
             c += span
-    out = ['<table border="1" cellspacing="0" cellpadding="4" width="640">']
+    border = ' border="1"' if borders == "grid" else ""
+    out = [f'<table{border} cellspacing="0" cellpadding="{padding}" width="{width}">']
     pct = widths[ncol]
-    out.append("<colgroup>" + "".join(f'<col width="{round(6.4 * x)}">' for x in pct) + "</colgroup>")
+    unit = width / 100
+    out.append("<colgroup>" + "".join(f'<col width="{round(unit * x)}">' for x in pct) + "</colgroup>")
     for r, row in enumerate(rows):
         out.append("<tr>")
         for c, text in enumerate(row):
@@ -67,7 +104,10 @@ def table_html(rows: list[list[str]], widths: dict[int, list[int]]) -> str:
             if sp is None:
                 continue
             attrs = (f' rowspan="{sp[0]}"' if sp[0] > 1 else "") + (f' colspan="{sp[1]}"' if sp[1] > 1 else "")
-            attrs += f' width="{round(6.4 * sum(pct[c:c + sp[1]]))}"'
+            attrs += f' width="{round(unit * sum(pct[c:c + sp[1]]))}"'
+            css = _border_css(borders, r, c, sp, len(rows), ncol)
+            if css:
+                attrs += f' style="{css}"'
             tag = "th" if (r == 0 or (r, c) in spans or r == 1 and (0, c) in spans) and spans else "td"
             out.append(f'<{tag}{attrs} valign="top">{cell_html(text)}</{tag}>')
         out.append("</tr>")
@@ -75,7 +115,24 @@ def table_html(rows: list[list[str]], widths: dict[int, list[int]]) -> str:
     return "\n".join(out)
 
 
-def convert(txt: str) -> str:
+def _join_continued(items: list) -> list:
+    """Append a table that repeats the header rows of the table right before it."""
+    out: list = []
+    for t in items:
+        prev = out[-1] if out else None
+        if isinstance(t, list) and isinstance(prev, list) and len(t[0]) == len(prev[0]):
+            k = 0
+            while k < min(len(t), len(prev)) - 1 and t[k] == prev[k]:
+                k += 1
+            if k:
+                prev.extend(t[k:])
+                continue
+        out.append(t)
+    return out
+
+
+def convert(txt: str, font: str = "Laksaman", size: float = 14, landscape: bool = False,
+            borders: str = "grid", join: bool = False, padding: int = 4) -> str:
     items, table = [], []          # str (paragraph html) | list of rows
     for line in txt.splitlines():
         if "\t" in line:
@@ -88,6 +145,9 @@ def convert(txt: str) -> str:
             items.append(f"<p>{cell_html(line.strip())}</p>")
     if table:
         items.append(table)
+    if join:
+        items = _join_continued(items)
+    width = 960 if landscape else 640
     widths = col_widths([t for t in items if isinstance(t, list)])
     body = []
     for k, t in enumerate(items):
@@ -96,16 +156,26 @@ def convert(txt: str) -> str:
             continue
         if k and isinstance(items[k - 1], list):   # two tables in a row: keep them apart
             body.append("<p>&nbsp;</p>")
-        body.append(table_html(t, widths))
+        body.append(table_html(t, widths, borders, width, padding))
+    page = "A4 landscape" if landscape else "A4"
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-            "<style>@page { size: A4; margin: 2cm } body, p, td, th, li "
-            "{ font-family: 'Laksaman'; font-size: 14pt } th { font-weight: bold }</style>"
+            f"<style>@page {{ size: {page}; margin: 2cm }} body, p, td, th, li "
+            f"{{ font-family: '{font}'; font-size: {size:g}pt }} th {{ font-weight: bold }}</style>"
             "</head><body>\n" + "\n".join(body) + "\n</body></html>\n")
 
 
 if __name__ == "__main__":
-    src, dst = sys.argv[1], sys.argv[2]
-    with open(src, encoding="utf-8") as f:
+    ap = argparse.ArgumentParser(description="TXT seed report -> HTML for LibreOffice")
+    ap.add_argument("src")
+    ap.add_argument("dst")
+    ap.add_argument("--font", default="Laksaman")
+    ap.add_argument("--size", type=float, default=14)
+    ap.add_argument("--landscape", action="store_true")
+    ap.add_argument("--borders", choices=["grid", "hrules", "outer"], default="grid")
+    ap.add_argument("--padding", type=int, default=4)
+    ap.add_argument("--join", action="store_true")
+    a = ap.parse_args()
+    with open(a.src, encoding="utf-8") as f:
         text = f.read()
-    with open(dst, "w", encoding="utf-8") as f:
-        f.write(convert(text))
+    with open(a.dst, "w", encoding="utf-8") as f:
+        f.write(convert(text, a.font, a.size, a.landscape, a.borders, a.join, a.padding))
