@@ -1,0 +1,132 @@
+"""Benchmark of copy detection (pipeline.dupes): candidates + exact verification.
+
+    python -m bench.dupes_bench            # 10k / 30k / 100k passages, engines, naive all-pairs
+    python -m bench.dupes_bench --one 100000
+
+Passages: ~300 characters of distinct Thai report text (tests/plant_corpus word lists);
+5 % of them are planted copies of another passage (digits swapped, spacing changed, a
+phrase inserted). Each size runs in a fresh process so that peak RSS (getrusage
+ru_maxrss) is that size's own. Timed: normalization + shingling + MinHash/LSH candidates +
+verification (not the text generation).
+"""
+from __future__ import annotations
+
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from pipeline import dupes
+
+SIZES = (10_000, 30_000, 100_000)
+COPY_SHARE = 0.05
+
+
+def make_passages(n: int, seed: int = 1) -> tuple[list[str], set]:
+    from tests.plant_corpus import _Gen, _mutate
+    g = _Gen(seed)
+    r = g.r
+    texts = []
+    while len(texts) < n:
+        t = g.passage(2)
+        while len(t) < 270:
+            t += " " + g.sentence()
+        texts.append(t[:330])
+    planted = set()
+    for i in r.sample(range(n), int(n * COPY_SHARE)):
+        j = r.randrange(n)
+        if i == j:
+            continue
+        texts[i] = _mutate(texts[j], g, r.sample(["digits", "insert", "spacing", "markup"], 2))
+        planted.add((min(i, j), max(i, j)))
+    return texts, planted
+
+
+def run_one(n: int, engine: str = "rensa") -> dict:
+    texts, planted = make_passages(n)
+    t0 = time.perf_counter()
+    norms = [dupes.normalize(t) for t in texts]
+    norms = [s if len(s) >= dupes.MIN_CHARS else "" for s in norms]
+    flat, off = dupes.shingle_hashes(norms)
+    t1 = time.perf_counter()
+    cands = dupes.candidate_pairs(flat, off, engine=engine)
+    t2 = time.perf_counter()
+    ver = dupes.verify_pairs(flat, off, cands.pairs)
+    t3 = time.perf_counter()
+    found = {(min(v.a, v.b), max(v.a, v.b)) for v in ver}
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return dict(n=n, engine=engine, shingle_s=round(t1 - t0, 2), candidates_s=round(t2 - t1, 2),
+                verify_s=round(t3 - t2, 2), total_s=round(t3 - t0, 2), candidate_pairs=int(len(cands.pairs)),
+                verified=len(found), planted=len(planted),
+                planted_recall=round(len(found & planted) / max(1, len(planted)), 4),
+                peak_rss_mb=round(rss_mb))
+
+
+def naive_all_pairs(n: int = 10_000, sample_pairs: int = 1_000_000, full: bool = False) -> dict:
+    """Exact all-pairs comparison (set intersection of shingles per pair, the cheapest exact
+    test) — timed on a random sample of pairs and extrapolated to n(n-1)/2 unless full."""
+    texts, _ = make_passages(n)
+    norms = [dupes.normalize(t) for t in texts]
+    flat, off = dupes.shingle_hashes(norms)
+    t0 = time.perf_counter()
+    sets = [set(flat[off[i]:off[i + 1]].tolist()) for i in range(n)]
+    t_sets = time.perf_counter() - t0
+    total = n * (n - 1) // 2
+    r = random.Random(3)
+    if full:
+        pairs = ((i, j) for i in range(n) for j in range(i + 1, n))
+        m = total
+    else:
+        m = sample_pairs
+        pairs = [(r.randrange(n), r.randrange(n)) for _ in range(m)]
+    t0 = time.perf_counter()
+    hits = 0
+    for i, j in pairs:
+        a, b = sets[i], sets[j]
+        inter = len(a & b)
+        if inter and inter / min(len(a), len(b)) >= 0.5:
+            hits += 1
+    dt = time.perf_counter() - t0
+    return dict(n=n, pairs_total=total, pairs_timed=m, timed_s=round(dt, 2),
+                all_pairs_s=round(t_sets + dt * total / m, 1), extrapolated=not full)
+
+
+def _child(args: list[str]) -> dict:
+    out = subprocess.run([sys.executable, "-m", "bench.dupes_bench", *args], capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--one"]:
+        print(json.dumps(run_one(int(argv[1]), argv[2] if len(argv) > 2 else "rensa")))
+        return 0
+    if argv[:1] == ["--naive"]:
+        print(json.dumps(naive_all_pairs(int(argv[1]), full="--full" in argv)))
+        return 0
+    print(f"copy detection: MinHash LSH ({dupes.BANDS}x{dupes.ROWS}, {dupes.K}-char shingles) + exact "
+          f"verification; {COPY_SHARE:.0%} planted copies; 2 cores; each size in a fresh process")
+    print(f"{'passages':>9} {'engine':>10} {'shingle':>8} {'cands':>7} {'verify':>7} {'total s':>8} "
+          f"{'cand.pairs':>10} {'found':>6} {'recall':>7} {'peak MB':>8}")
+    rows = [_child(["--one", str(n)]) for n in SIZES] + [_child(["--one", "10000", "datasketch"])]
+    for r in rows:
+        print(f"{r['n']:>9} {r['engine']:>10} {r['shingle_s']:>8} {r['candidates_s']:>7} {r['verify_s']:>7} "
+              f"{r['total_s']:>8} {r['candidate_pairs']:>10} {r['verified']:>6} {r['planted_recall']:>7} "
+              f"{r['peak_rss_mb']:>8}")
+    big = rows[2]
+    ok = big["total_s"] <= 60 and big["peak_rss_mb"] <= 2048
+    print(f"100k budget (<= 60 s, <= 2048 MB): {'OK' if ok else 'OVER'}")
+    nv = _child(["--naive", "10000"])
+    print(f"naive all-pairs at {nv['n']}: {nv['pairs_total']:,} pairs, ~{nv['all_pairs_s']} s "
+          f"({'extrapolated from ' + format(nv['pairs_timed'], ',') + ' timed pairs' if nv['extrapolated'] else 'measured'})"
+          f" vs LSH {rows[0]['total_s']} s")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
