@@ -1,12 +1,5 @@
 -- Copy findings (pipeline/dupes.py). Loaded after schemas/ddl.sql. Names are a contract.
--- Body paragraphs of each document; written by the loader, read by dupes.recompute.
-CREATE TABLE IF NOT EXISTS paragraphs (
-    doc_id        VARCHAR,
-    para_no       INTEGER,
-    page          INTEGER,
-    line          INTEGER,
-    text          VARCHAR
-);
+-- (paragraphs, written by the loader and read by dupes.recompute, is defined in ddl.sql)
 
 -- One row per compared text: a field of a measure row or a body paragraph.
 CREATE TABLE IF NOT EXISTS passages (

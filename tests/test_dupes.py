@@ -10,7 +10,7 @@ from pipeline import dupes
 from tests.plant_corpus import generate, load, load_seed_txt
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "corpus"   # the TXT seeds
 
 
 def _db():

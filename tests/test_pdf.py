@@ -15,7 +15,6 @@ from pipeline.records import ExtractionError, Paragraph, Table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-SEEDS = [p for p in (ROOT / "../shared/seeds").glob("*.txt")] if (ROOT / "../shared/seeds").is_dir() else []
 STEMS = ["000_eec639967c242c08", "001_7085b3674d17acd7", "003_348cd1245a6f7d44"]
 
 
@@ -25,11 +24,8 @@ def norm(s: str) -> str:
 
 
 def seed_rows(stem):
-    """Table rows of the TXT seed (cells normalized); from ../shared/seeds, or the copy
-    embedded in the rendering's neighbour if that is absent."""
-    path = ROOT.parent / "shared" / "seeds" / f"{stem}.txt"
-    if not path.exists():
-        pytest.skip("TXT seeds not available")
+    """Table rows of the TXT seed (cells normalized), from its copy in corpus/."""
+    path = CORPUS / f"{stem}.txt"
     return [[norm(c) for c in l.split("\t")] for l in path.read_text(encoding="utf-8").splitlines() if "\t" in l]
 
 
