@@ -23,17 +23,18 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# Tesseract (OCR of scanned PDFs) and Chromium (HTML report test) come from Debian.
-# Installed when missing and we are root; otherwise scans get status needs_ocr.
+# Tesseract (OCR of scanned PDFs; `make ingest`) and Chromium (HTML report test; `make test`)
+# come from Debian, installed when missing and we are root; otherwise scans get status needs_ocr.
 system-deps:
 	@bash scripts/system-deps.sh
 
 ingest: install
-	-@bash scripts/system-deps.sh --quiet
+	-@bash scripts/system-deps.sh ocr --quiet
 	@mkdir -p "$(dir $(DB))"
 	$(BIN)/ita ingest "$(REPORTS)" --db "$(DB)" $(ARGS)
 
 test: install
+	-@bash scripts/system-deps.sh all
 	$(BIN)/python -m pytest -q $(ARGS)
 
 bench: install

@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project uses when they are missing:
 #   tesseract-ocr + tesseract-ocr-tha  (OCR of scanned PDFs; without them scans get status needs_ocr)
-#   chromium                           (the headless-browser test of the HTML audit report)
-# Needs root and apt-get; elsewhere it prints what to install and exits 0.
+#   chromium                           (only for the test that renders the HTML audit report)
+# Usage: system-deps.sh [ocr|all] [--quiet]   (default: all)
+# Needs root and apt-get; elsewhere it says what to install and exits 0.
 set -u
-quiet=${1:-}
+what=all quiet=
+for arg in "$@"; do
+  case "$arg" in
+    ocr|all) what=$arg ;;
+    --quiet) quiet=1 ;;
+  esac
+done
 need=()
-command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx tha || need+=(tesseract-ocr tesseract-ocr-tha)
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
+{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx tha; } \
+  || need+=(tesseract-ocr tesseract-ocr-tha)
+[ "$what" = all ] && ! command -v chromium >/dev/null 2>&1 && need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  [ "$quiet" = --quiet ] || echo "optional system packages missing: ${need[*]} (install them with your package manager)" >&2
+  [ -n "$quiet" ] || echo "optional system packages missing: ${need[*]} (install them with your package manager)" >&2
   exit 0
 fi
 echo "installing system packages: ${need[*]}" >&2
