@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
 from functools import lru_cache
 from typing import Optional
 
@@ -20,7 +19,9 @@ from pipeline.normalize import normalize_text, thai_digits_to_arabic
 from pipeline.records import DocumentFacts, MeasureRow, Paragraph
 from pipeline.vocab import load_json
 
-THAI_RUN = r"[\u0e01-\u0e4e]+"     # Thai letters and marks, no digits
+# A Thai word run (letters and marks, no digits) that starts as a word can: with a consonant
+# or a leading vowel, never with a combining mark or a following vowel ("่อการ", "ามประมวล").
+THAI_RUN = r"[\u0e01-\u0e2e\u0e40-\u0e44][\u0e01-\u0e4e]*"
 HEAD_CHARS = 1500                  # the title area: mentions here weigh double
 
 _FY = re.compile(r"ปี\s*งบ(?:ประมาณ)?\s*(?:พ\.?\s*ศ\.?)?\s*(\d{4}|\d{2})(?!\d)")
