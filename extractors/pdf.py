@@ -26,6 +26,16 @@ Choices (documented for segmentation):
   with an item number while the previous row's does ("๒.ระบบ E-Service และ" |
   "การมีส่วนร่วม"); it is merged cell by cell into the previous row (cell texts joined
   like wrapped lines).
+* tables with partial rules (horizontal rules only, outer frame only): columns start
+  where the lines of several rows start and no line crosses (``pdf_layout``; cells are
+  told apart by jumps in the character stream and gaps without a real space, so columns
+  1-3 pt apart are found); rows without rules between them follow the stream's cell order.
+  A band reading as a header row starts another table. A continuation on the next page
+  that found fewer columns (same outer edges) is put into the open table's columns.
+* more rows cut by a page break: the continuation has text only in columns where the
+  previous row has text and two or more of them ended ("ร่วมในการ ตรวจสอบ" | "ส่วนร่วม" |
+  "แต่งตั้ง..." | "" | ""), or a cell breaks inside a Thai word ("ประสิทธิภา|พการสื่อสาร");
+  never when a column holds a number in both rows (scores).
 * pages without text, or whose text quality is below ``quality.OCR_THRESHOLD``, go to OCR
   (bounded by ``ocr.MAX_OCR_PAGES``); without Tesseract the document gets status
   needs_ocr when no page has usable text.
@@ -33,12 +43,13 @@ Choices (documented for segmentation):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from pipeline.records import (Cell, ExtractedDocument, ExtractionError, PageInfo,
                               Paragraph, Table)
 
+from extractors import pdf_layout as layout
 from extractors import thai_repair
 from extractors.quality import OCR_THRESHOLD, text_quality
 
@@ -60,6 +71,8 @@ class Ch:
     x1: float
     bottom: float
     space_before: bool = False
+    idx: int = -1              # position in the page's character stream
+    hard_space: bool = False   # the space before is in the PDF (not one pdfium generated)
 
     @property
     def cx(self) -> float:
@@ -139,6 +152,8 @@ def page_chars(page) -> list[Ch]:
     """Characters of a pypdfium2 page in stream order, display coordinates, no spaces
     (a space sets ``space_before`` of the next character), duplicates dropped (Canva
     writes some glyph clusters twice)."""
+    import pypdfium2.raw as pdfium_c
+
     tp = page.get_textpage()
     try:
         n = tp.count_chars()
@@ -152,12 +167,15 @@ def page_chars(page) -> list[Ch]:
         mb = (l, b, r, t)
         out: list[Ch] = []
         seen = set()
-        space = False
+        space = hard = False
+        is_generated = getattr(pdfium_c, "FPDFText_IsGenerated", None)
         for i, c in enumerate(text):
             if c == "\ufffe" or c == "\x02":      # pdfium: hyphen at a line break
                 c = "-"
             if c in " \t\r\n\u00a0\u200b\ufeff\x00":
-                space = space or c in " \t\u00a0"
+                if c in " \t\u00a0":
+                    space = True
+                    hard = hard or (is_generated is None or not is_generated(tp.raw, i))
                 continue
             box = tp.get_charbox(i, loose=True)
             x0, top, x1, bottom = _to_display(box, rot, mb)
@@ -165,8 +183,8 @@ def page_chars(page) -> list[Ch]:
             if key in seen:
                 continue
             seen.add(key)
-            out.append(Ch(c, x0, top, x1, bottom, space))
-            space = False
+            out.append(Ch(c, x0, top, x1, bottom, space, i, hard))
+            space = hard = False
         return out
     finally:
         tp.close()
@@ -368,6 +386,7 @@ class _PTable:
     rows: list[list[Cell]]
     cols: list[float]          # column x boundaries
     page_height: float = 842.0
+    starts: dict = field(default_factory=dict)   # id(cell) -> x where its text starts
 
 
 def _rules(pl_page):
@@ -402,8 +421,9 @@ class _GRow:
 class _Grid:
     """A table found from partial rules and text alignment; the interface of pdfplumber's
     Table that _page_tables uses (bbox, rows[].cells)."""
-    def __init__(self, bbox, rows):
+    def __init__(self, bbox, rows, xs=None):
         self.bbox = bbox
+        self.xs = xs                 # column boundaries (rows may shift them a little)
         self.rows = [_GRow(r) for r in rows]
 
 
@@ -433,13 +453,28 @@ def _rule_regions(pl_page, taken) -> list[tuple[tuple, list[float]]]:
     for c in clusters:
         x0, x1 = min(l[1] for l in c), max(l[2] for l in c)
         top, bottom = c[0][0], c[-1][0]
+        spans = []
         for k, (x, vt, vb) in enumerate(vs):       # side rules at either end
             if (abs(x - x0) <= 4 or abs(x - x1) <= 4) and vt <= bottom + 2 and vb >= top - 2:
                 top, bottom = min(top, vt), max(bottom, vb)
                 used_v.add(k)
+                spans.append((vt, vb))
         if bottom - top < 10:
             continue                                # a lone rule (signature line, separator)
-        regions.append(((x0, top, x1, bottom), [l[0] for l in c]))
+        ys = [l[0] for l in c]
+        # side rules with a break between them: frames one above the other (a table
+        # ending and the next beginning on the same page) are separate areas
+        parts = []
+        for vt, vb in sorted(spans):
+            if parts and vt <= parts[-1][1] + 3:
+                parts[-1][1] = max(parts[-1][1], vb)
+            else:
+                parts.append([vt, vb])
+        if len(parts) > 1:
+            for pt, pb in parts:
+                regions.append(((x0, pt, x1, pb), [y for y in ys if pt - 2 <= y <= pb + 2]))
+            continue
+        regions.append(((x0, top, x1, bottom), ys))
     free = [(k, l) for k, l in enumerate(vs) if k not in used_v]
     for i, (k, a) in enumerate(free):              # two side rules, no horizontal rule
         for _, b in free[i + 1:]:
@@ -596,6 +631,7 @@ def _text_grids(bbox, ys: list[float], chars: list[Ch]) -> list[_Grid]:
         else:
             prev_text = None
     parts.append((start, bottom))
+    parts = [q for pt, pb in parts for q in _split_at_headers(pt, pb, ys, inside)]
     out = []
     for pt, pb in parts:
         if pb - pt < 5:
@@ -607,11 +643,49 @@ def _text_grids(bbox, ys: list[float], chars: list[Ch]) -> list[_Grid]:
     return out
 
 
+def _split_at_headers(top: float, bottom: float, ys: list[float], chars: list[Ch]):
+    """A band between two rules that reads as a header row (below the first band) starts
+    another table: two tables of a stack of rules, with only white space between them."""
+    cuts = sorted({top, bottom, *[y for y in ys if top < y < bottom]})
+    out, start, seen_text = [], top, False
+    for a, b in zip(cuts, cuts[1:]):
+        band = [c for c in chars if a <= c.cy <= b]
+        if not band:
+            continue
+        if seen_text and _is_header_band(band):
+            out.append((start, a))
+            start = a
+        seen_text = True
+    out.append((start, bottom))
+    return out
+
+
+def _is_header_band(chars: list[Ch]) -> bool:
+    """Do the text blocks of a band (split where line starts line up) read as column
+    headers?"""
+    ps = layout.pieces(chars)
+    if len(ps) < 3:
+        return False
+    starts = []
+    for x in sorted(p.x0 for p in ps):
+        if not starts or x - starts[-1] > layout.ALIGN_TOL:
+            starts.append(x)
+    if len(starts) < 3:
+        return False
+    xs = [*starts[1:], float("inf")]
+    cells = [_cell_text([c for c in chars if a - 1 <= c.cx < b - 1]) for a, b in zip(starts, xs)]
+    row = [Cell(text=t, page=0, bbox=None) for t in cells]
+    return _is_header_row(row)
+
+
 def _text_grid(bbox, ys: list[float], chars: list[Ch]) -> Optional[_Grid]:
     """Cells of a table area with partial rules: rows between the horizontal rules (split
-    further by baseline gaps where there are no inner rules), columns from the text's
-    gutters. A row whose text crosses a column boundary spans those columns (text in the
-    first cell, the covered cells empty). None when the area has no two columns."""
+    further by the stream's cell order, or baseline gaps, where there are no inner rules),
+    columns from aligned line starts (pdf_layout.column_starts; the white gutters as a
+    fallback). A row whose text crosses a column boundary spans those columns (text in the
+    first cell, the covered cells empty), unless the next column's text in that row starts
+    right of it (a table of the stack with slightly other column widths): then the
+    boundary moves for that row. None when the area has no two columns."""
     x0, top, x1, bottom = bbox
     inside = [c for c in chars if _inside(c, bbox)]
     if not inside:
@@ -623,33 +697,52 @@ def _text_grid(bbox, ys: list[float], chars: list[Ch]) -> Optional[_Grid]:
             continue
         merged.append(y)
     bands = [(a, b) for a, b in zip(merged, merged[1:])]
+    ps = layout.pieces(inside)
+    filled = [b for b in bands if any(b[0] <= p.cy <= b[1] for p in ps)]
+    bounds = layout.column_starts(ps, x0, x1, filled[0][1] if len(filled) >= 2 else None)
     if len(bands) <= 2:                            # few or no inner rules
-        bands = [r for a, b in bands for r in _split_by_gaps(inside, a, b)]
+        cuts = layout.stream_rows(ps, [x0, *bounds, x1]) if bounds else None
+        if cuts is not None:
+            ys2 = sorted({*merged, *[y for y in cuts if top < y < bottom]})
+            bands = [(a, b) for a, b in zip(ys2, ys2[1:]) if b - a > 1]
+        else:
+            bands = [r for a, b in bands for r in _split_by_gaps(inside, a, b)]
     bands = [b for b in bands if any(b[0] <= c.cy <= b[1] for c in inside)] or bands
-    bounds = _gutters(inside, x0, x1, bands)
+    if not bounds:
+        bounds = _gutters(inside, x0, x1, bands)
     if not bounds:
         return None
     xs = [x0, *bounds, x1]
     rows = []
     for bt, bb in bands:
-        row_chars = [c for c in inside if bt <= c.cy <= bb]
+        row_ps = [p for p in ps if bt <= p.cy <= bb]
         span_after = set()                         # boundary k (between col k and k+1) crossed
+        rxs = list(xs)
         for k, bx in enumerate(bounds):
-            if any(c.x0 < bx - 1 and c.x1 > bx + 3 and not _MARK.match(c.c) for c in row_chars):
+            over = [p for p in row_ps if p.x0 < bx - 1 and p.x1 > bx + 3]
+            if not over:
+                continue
+            # the columns of this row sit a little right of the others' (another table
+            # of the same stack): the boundary moves to the white between the pieces
+            reach = max(p.x1 for p in over)
+            nxt = [p.x0 for p in row_ps if bx - 1 <= p.x0 < xs[k + 2] - 1]
+            if nxt and min(nxt) > reach + 0.5 and all(p.x0 < min(nxt) for p in over):
+                rxs[k + 1] = (reach + min(nxt)) / 2
+            else:
                 span_after.add(k)
         cells = []
         c = 0
-        while c < len(xs) - 1:
+        while c < len(rxs) - 1:
             e = c
             while e in span_after:
                 e += 1
-            cells.append((xs[c], bt, xs[e + 1], bb))
+            cells.append((rxs[c], bt, rxs[e + 1], bb))
             cells.extend([None] * (e - c))
             c = e + 1
         rows.append(cells)
     rows_top = bands[0][0]
     rows_bottom = bands[-1][1]
-    return _Grid((x0, rows_top, x1, rows_bottom), rows)
+    return _Grid((x0, rows_top, x1, rows_bottom), rows, [round(x, 1) for x in xs])
 
 
 def _find_tables(pl_page, chars: Optional[list] = None):
@@ -701,6 +794,7 @@ def _page_tables(pl_page, chars: list[Ch], page_no: int):
         rest = [c for c in rest if not _inside(c, bbox)]
         rows = []
         xs = set()
+        starts = {}
         for row in t.rows:
             cells = []
             for cb in row.cells:
@@ -710,14 +804,17 @@ def _page_tables(pl_page, chars: list[Ch], page_no: int):
                 xs.add(round(cb[0], 1))
                 xs.add(round(cb[2], 1))
                 cc = [c for c in inside if _inside(c, cb)]
-                cells.append(Cell(text=_cell_text(cc), page=page_no,
-                                  bbox=tuple(round(v, 2) for v in cb)))
+                cell = Cell(text=_cell_text(cc), page=page_no, bbox=tuple(round(v, 2) for v in cb))
+                if cc:
+                    starts[id(cell)] = min(c.x0 for c in cc)
+                cells.append(cell)
             if any(c.text for c in cells) or cells:
                 rows.append(cells)
         if not rows:
             continue
-        out.append(_PTable(page_no, tuple(round(v, 2) for v in bbox), rows, sorted(xs),
-                           float(pl_page.height)))
+        cols = getattr(t, "xs", None) or sorted(xs)
+        out.extend(_split_repeated_header(_PTable(page_no, tuple(round(v, 2) for v in bbox), rows,
+                                                  cols, float(pl_page.height), starts)))
     return out, rest
 
 
@@ -729,6 +826,39 @@ def _same_columns(a: _PTable, b: _PTable) -> bool:
     if len(a.rows[0]) != len(b.rows[0]) or len(a.cols) != len(b.cols):
         return False
     return all(abs(x - y) <= COL_TOL for x, y in zip(a.cols, b.cols))
+
+
+def _fewer_columns(a: _PTable, b: _PTable) -> bool:
+    """``b`` continues ``a`` on the next page but found fewer columns (a few rows whose
+    cells were empty or one line long): same outer edges, each of its column edges one of
+    ``a``'s. Its cells are moved to ``a``'s columns (text to the column it starts in)."""
+    if not a.rows or not b.rows or len(b.cols) >= len(a.cols) or len(b.cols) < 2:
+        return False
+    if abs(a.cols[0] - b.cols[0]) > COL_TOL or abs(a.cols[-1] - b.cols[-1]) > COL_TOL:
+        return False
+    if not all(min(abs(x - y) for y in a.cols) <= COL_TOL for x in b.cols):
+        return False
+    if any(c.text and not c.bbox for r in b.rows for c in r):
+        return False
+    n = len(a.rows[0])
+    starts = a.cols[:n]
+    rows = []
+    for r in b.rows:
+        new = [Cell(text="", page=b.page, bbox=None) for _ in range(n)]
+        for c in r:
+            if not c.text:
+                continue
+            x = b.starts.get(id(c))
+            if x is not None:              # the column the text starts in
+                j = max([k for k in range(n) if starts[k] <= x + 2.0] or [0])
+            else:
+                j = min(range(n), key=lambda k: abs(starts[k] - c.bbox[0]))
+            new[j].text = join_lines([new[j].text, c.text]) if new[j].text else c.text
+            new[j].bbox = c.bbox
+        rows.append(new)
+    b.rows = rows
+    b.cols = list(a.cols)
+    return True
 
 
 def _merge_into(a: _PTable, b: _PTable) -> None:
@@ -750,7 +880,11 @@ def _merge_into(a: _PTable, b: _PTable) -> None:
         starts_item = bool(_LIST_ITEM.match(f0)) or bool(re.match(r"^[A-Z]{2,4}\b", f0))
         cont = at_bottom and any(c.text for c in first) and (
             not f0 or len(a.rows) == 1                 # only the (header) row fitted
-            or (bool(l0) and bool(_LIST_ITEM.match(l0)) and not starts_item))
+            or (bool(l0) and bool(_LIST_ITEM.match(l0)) and not starts_item)
+            or (not starts_item and a.rows and _rest_of_row(a.rows[-1], first))
+            or (bool(l0) and bool(f0) and not starts_item and _joins_inside_word(l0, f0)))
+        if cont and a.rows and _atomic_values(a.rows[-1], first):
+            cont = False
         if cont and a.rows:
             last = a.rows[-1]
             for i, c in enumerate(first):
@@ -758,6 +892,58 @@ def _merge_into(a: _PTable, b: _PTable) -> None:
                     last[i].text = join_lines([last[i].text, c.text]) if last[i].text else c.text
             rows = rows[1:]
     a.rows.extend(rows)
+
+
+_NUMBER = re.compile(r"[0-9๐-๙]+(?:[.,][0-9๐-๙]+)?%?")
+
+
+def _atomic_values(last: list[Cell], first: list[Cell]) -> bool:
+    """A column holding a number (a score) in both rows: a number does not run on over
+    a page break, so ``first`` is a row of its own."""
+    return any(_NUMBER.fullmatch(l.text.strip()) and _NUMBER.fullmatch(f.text.strip())
+               for l, f in zip(last, first))
+
+
+def _rest_of_row(last: list[Cell], first: list[Cell]) -> bool:
+    """Does ``first`` (the first row on a new page) look like the rest of ``last`` (the
+    row at the bottom of the previous page)? Yes when the long cells of a full row go on
+    while its short ones ended: text only in columns where ``last`` has text, several
+    of them, and two or more of ``last``'s cells without a continuation."""
+    if len(last) != len(first):
+        return False
+    on = [bool(c.text.strip()) for c in first]
+    prev = [bool(c.text.strip()) for c in last]
+    if any(o and not p for o, p in zip(on, prev)):
+        return False
+    ended = sum(p and not o for o, p in zip(on, prev))
+    return sum(on) >= 2 and ended >= 2
+
+
+def _split_repeated_header(t: _PTable) -> list[_PTable]:
+    """A row repeating the table's header row starts another table (two tables of the
+    same columns with only white space between them read as one area)."""
+    head = [_norm(c.text) for c in t.rows[0]]
+    for k in range(1, len(t.rows)):
+        if ([_norm(c.text) for c in t.rows[k]] == head and sum(bool(h) for h in head) >= 2) \
+                or _is_header_row(t.rows[k]):
+            top = min((c.bbox[1] for c in t.rows[k] if c.bbox), default=t.bbox[1])
+            a = _PTable(t.page, (t.bbox[0], t.bbox[1], t.bbox[2], top), t.rows[:k], t.cols,
+                        t.page_height, t.starts)
+            b = _PTable(t.page, (t.bbox[0], top, t.bbox[2], t.bbox[3]), t.rows[k:], t.cols,
+                        t.page_height, t.starts)
+            return [a, *_split_repeated_header(b)]
+    return [t]
+
+
+def _is_header_row(row: list[Cell]) -> bool:
+    """Three or more cells, nearly all of them known column headers."""
+    from pipeline.headers import header_field
+
+    texts = [c.text for c in row if c.text.strip()]
+    if len(texts) < 3:
+        return False
+    known = sum(header_field(t) is not None for t in texts)
+    return known >= 3 and known >= 0.75 * len(texts)
 
 
 def _is_margin_text(p: Paragraph) -> bool:
@@ -862,7 +1048,7 @@ def _assemble(page_blocks) -> list:
         for _, b in pb:
             if isinstance(b, _PTable):
                 if open_table is not None and not seen_body and b.page == open_table.page + 1 \
-                        and _same_columns(open_table, b):
+                        and (_same_columns(open_table, b) or _fewer_columns(open_table, b)):
                     _merge_into(open_table, b)
                     open_table.page = b.page
                     open_table.bbox = b.bbox

@@ -218,3 +218,71 @@ def test_owner_password_only_pdf_opens(tmp_path):
     assert doc.status == "ok"
     assert [[c.text for c in r] for t in tables(doc) for r in t.rows] == \
            [[c.text for c in r] for t in tables(extracted("003_348cd1245a6f7d44.pdf")) for r in t.rows]
+
+
+# ---------------------------------------------------------------- layout of tables without
+# vertical rules (extractors/pdf_layout.py), on synthetic characters
+def _chars(spec):
+    """spec: [(text, x0, top, idx0, hard_space_before)] -> Ch list, 8 pt per character."""
+    from extractors.pdf import Ch
+
+    out = []
+    for text, x0, top, idx, hard in spec:
+        for k, c in enumerate(text):
+            out.append(Ch(c, x0 + 8 * k, top, x0 + 8 * (k + 1), top + 12, hard and k == 0,
+                          idx + k, hard and k == 0))
+    return out
+
+
+def test_pieces_split_at_stream_jumps_and_gaps_without_spaces():
+    from extractors.pdf_layout import pieces
+
+    # touching cells (0.5 pt apart, stream jump), a 3 pt gap without a space in the PDF,
+    # and a real word space of 4 pt that stays inside the piece
+    chs = _chars([("abc", 10, 100, 0, False), ("def", 34.5, 100, 50, False),
+                  ("gh", 61.5, 100, 53, False), ("ij", 81.5, 100, 55, True)])
+    ps = sorted(pieces(chs), key=lambda p: p.x0)
+    assert [round(p.x0, 1) for p in ps] == [10, 34.5, 61.5]
+    assert round(ps[-1].x1, 1) == 97.5
+
+
+def test_column_starts_ignore_indented_wrapped_lines():
+    from extractors.pdf_layout import column_starts, pieces
+
+    # header "AAAA | BBBBBBBB"; column 2 holds a bulleted cell whose wrapped lines start
+    # further right (crossed by the bullet lines and the header): not a column
+    spec = [("AAAA", 10, 10, 0, False), ("BBBBBBBB", 60, 10, 10, False)]
+    for r in range(3):
+        top = 40 + 60 * r
+        base = 100 + 100 * r
+        spec += [("aaa", 10, top, base, False), ("-xxxxxx", 70, top, base + 10, False),
+                 ("yyyy", 86, top + 15, base + 20, False), ("-zzzzz", 70, top + 30, base + 30, False)]
+    xs = column_starts(pieces(_chars(spec)), 0, 200, None)
+    assert [round(x) for x in xs] == [58]
+
+
+def test_stream_rows_from_cell_order():
+    from extractors.pdf_layout import pieces, stream_rows
+
+    # two columns, rows without rules: row 1 has a 3-line cell, row 2 a 1-line cell in
+    # column 2 only; the stream runs cell by cell
+    spec = [("aa", 10, 10, 0, False), ("b1", 60, 10, 10, False), ("b2", 60, 24, 20, False),
+            ("b3", 60, 38, 30, False), ("cc", 60, 60, 40, False)]
+    cuts = stream_rows(pieces(_chars(spec)), [0, 55, 200])
+    assert len(cuts) == 1 and 50 < cuts[0] < 60
+
+
+def test_page_break_continuation_rules():
+    from extractors.pdf import _atomic_values, _rest_of_row
+    from pipeline.records import Cell
+
+    def row(*texts):
+        return [Cell(t, 1) for t in texts]
+    # long cells go on, short ones ended: the rest of the row
+    assert _rest_of_row(row("ก", "ข", "ค", "ง"), row("ก2", "ข2", "", ""))
+    # a section row (one cell) or text in a column that was empty: a row of its own
+    assert not _rest_of_row(row("ก", "ข", "ค", "ง"), row("ตัวชี้วัดที่ 3", "", "", ""))
+    assert not _rest_of_row(row("ก", "", "ค", "ง"), row("ก2", "ข2", "", ""))
+    # a score under a score is a new row
+    assert _atomic_values(row("OIT", "1. การเปิดเผยข้อมูล", "95.00"), row("", "2. อื่น", "87.50"))
+    assert not _atomic_values(row("", "1. ทำ", "ต.ค. 67"), row("", "", "- ก.ย. 68"))
