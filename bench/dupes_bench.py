@@ -6,8 +6,9 @@
 Passages: ~300 characters of distinct Thai report text (tests/plant_corpus word lists);
 5 % of them are planted copies of another passage (digits swapped, spacing changed, a
 phrase inserted). Each size runs in a fresh process so that peak RSS (getrusage
-ru_maxrss) is that size's own. Timed: normalization + shingling + MinHash/LSH candidates +
-verification (not the text generation).
+ru_maxrss) is that size's own; "helper MB" is the peak of the MinHash helper process
+(large inputs only), counted in the memory budget. Timed: normalization + shingling +
+MinHash/LSH candidates + verification (not the text generation).
 """
 from __future__ import annotations
 
@@ -59,11 +60,13 @@ def run_one(n: int, engine: str = "rensa") -> dict:
     t3 = time.perf_counter()
     found = {(min(v.a, v.b), max(v.a, v.b)) for v in ver}
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # MinHash helper process (dupes._rensa_signatures, only for many rows): its own peak
+    helper_mb = dupes.TIMINGS.get("helper_peak_mb", 0)
     return dict(n=n, engine=engine, shingle_s=round(t1 - t0, 2), candidates_s=round(t2 - t1, 2),
                 verify_s=round(t3 - t2, 2), total_s=round(t3 - t0, 2), candidate_pairs=int(len(cands.pairs)),
                 verified=len(found), planted=len(planted),
                 planted_recall=round(len(found & planted) / max(1, len(planted)), 4),
-                peak_rss_mb=round(rss_mb))
+                peak_rss_mb=round(rss_mb), helper_peak_mb=round(helper_mb))
 
 
 def naive_all_pairs(n: int = 10_000, sample_pairs: int = 1_000_000, full: bool = False) -> dict:
@@ -112,15 +115,16 @@ def main(argv=None) -> int:
     print(f"copy detection: MinHash LSH ({dupes.BANDS}x{dupes.ROWS}, {dupes.K}-char shingles) + exact "
           f"verification; {COPY_SHARE:.0%} planted copies; 2 cores; each size in a fresh process")
     print(f"{'passages':>9} {'engine':>10} {'shingle':>8} {'cands':>7} {'verify':>7} {'total s':>8} "
-          f"{'cand.pairs':>10} {'found':>6} {'recall':>7} {'peak MB':>8}")
+          f"{'cand.pairs':>10} {'found':>6} {'recall':>7} {'peak MB':>8} {'helper MB':>9}")
     rows = [_child(["--one", str(n)]) for n in SIZES] + [_child(["--one", "10000", "datasketch"])]
     for r in rows:
         print(f"{r['n']:>9} {r['engine']:>10} {r['shingle_s']:>8} {r['candidates_s']:>7} {r['verify_s']:>7} "
               f"{r['total_s']:>8} {r['candidate_pairs']:>10} {r['verified']:>6} {r['planted_recall']:>7} "
-              f"{r['peak_rss_mb']:>8}")
+              f"{r['peak_rss_mb']:>8} {r['helper_peak_mb']:>9}")
     big = rows[2]
-    ok = big["total_s"] <= 60 and big["peak_rss_mb"] <= 2048
-    print(f"100k budget (<= 60 s, <= 2048 MB): {'OK' if ok else 'OVER'}")
+    # the helper process runs at the same time as the main one: count both
+    ok = big["total_s"] <= 60 and big["peak_rss_mb"] + big["helper_peak_mb"] <= 2048
+    print(f"100k budget (<= 60 s, <= 2048 MB main + helper process): {'OK' if ok else 'OVER'}")
     nv = _child(["--naive", "10000"])
     print(f"naive all-pairs at {nv['n']}: {nv['pairs_total']:,} pairs, ~{nv['all_pairs_s']} s "
           f"({'extrapolated from ' + format(nv['pairs_timed'], ',') + ' timed pairs' if nv['extrapolated'] else 'measured'})"

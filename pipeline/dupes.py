@@ -10,8 +10,9 @@ Pipeline (cost about linear in the number of passages):
 
 1. character 6-gram shingles, hashed with a vectorized rolling hash (numpy);
 2. content-defined segments (a boundary where the shingle hash is 0 mod 40), one MinHash
-   signature per segment (rensa, 128 permutations; datasketch gives the same signatures
-   but was ~20x slower here, see bench/dupes_bench.py); the signature of a union of
+   signature per segment (rensa, 126 permutations, half of the segments in a helper
+   process for large inputs; datasketch gives the same signatures but was ~20x slower
+   here, see bench/dupes_bench.py); the signature of a union of
    segments is the element-wise minimum, so every passage yields, at no extra hashing
    cost, a signature for the whole passage and one for each pair of adjacent segments.
    The segment-pair "chunks" are what make a sentence pasted inside a longer cell a
@@ -38,11 +39,17 @@ forgotten in a copied report) and result cells that say nothing ("ดำเน�
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+import threading
 import time
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
@@ -77,8 +84,11 @@ KIND_RANK = {"cross_agency": 0, "same_agency_other_year": 1, "within_report": 2,
 
 # ---- normalization ------------------------------------------------------------------------
 _TAG = re.compile(r"<[^<>]{0,200}>|&(?:nbsp|amp|lt|gt|quot|apos|#\d{1,6});")
-_DROP = re.compile(r"[^\u0e01-\u0e4fa-z0-9@]+")
-_DIGITS = re.compile(r"[0-9]+")
+# normalize() keeps Thai digits (\u0e50-\u0e59) through the drop and folds them into the
+# digit runs: same output as translating them to 0-9 first, but str.translate is slow
+# on Thai text (about half of normalize's time)
+_DROP = re.compile(r"[^\u0e01-\u0e4f\u0e50-\u0e59a-z0-9@]+")
+_DIGIT_RUNS = re.compile(r"[0-9\u0e50-\u0e59]+")
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
@@ -98,9 +108,8 @@ def normalize(text: Optional[str], own_name: Optional[re.Pattern] = None) -> str
     s = _pre(text)
     if own_name is not None:
         s = own_name.sub("@", s)
-    s = s.lower().translate(_THAI_DIGITS)
-    s = _DROP.sub("", s)
-    return _DIGITS.sub("0", s)
+    s = _DROP.sub("", s.lower())
+    return _DIGIT_RUNS.sub("0", s)
 
 
 def normalize_with_map(text: Optional[str], own_name: Optional[re.Pattern] = None
@@ -258,7 +267,7 @@ def is_generic_result(text: Optional[str]) -> bool:
 def reference_long_grams() -> np.ndarray:
     norms = [normalize(x) for x in _lines("boilerplate.txt")]
     flat, _ = shingle_hashes(norms, k=L)
-    return np.unique(flat)
+    return _unique(flat)
 
 
 def is_real_copy(long_a: np.ndarray, spans_a: list[tuple[int, int]], std: np.ndarray) -> bool:
@@ -283,6 +292,22 @@ def is_real_copy(long_a: np.ndarray, spans_a: list[tuple[int, int]], std: np.nda
 
 
 # ---- shingles and signatures --------------------------------------------------------------
+def _unique(x: np.ndarray) -> np.ndarray:
+    """Sorted distinct values. (np.unique without return_* arguments takes a hash-table path
+    in numpy 2.x that was ~50x slower than sorting on these int64 arrays.)"""
+    s = np.sort(x)
+    return s[np.r_[True, s[1:] != s[:-1]]] if len(s) else s
+
+
+def _unique_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and how often each occurs."""
+    s = np.sort(x)
+    if not len(s):
+        return s, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+    return s[starts], np.diff(np.r_[starts, len(s)])
+
+
 _P = np.uint64(1099511628211)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -303,8 +328,9 @@ def shingle_hashes(norms: Sequence[str], k: int = K) -> tuple[np.ndarray, np.nda
     m = len(codes) - k + 1
     with np.errstate(over="ignore"):
         h = np.zeros(m, dtype=np.uint64)
-        for j in range(k):
-            h = h * _P + codes[j:j + m]
+        for j in range(k):              # in place: no 8-bytes-per-character temporaries
+            h *= _P
+            h += codes[j:j + m]
         h ^= h >> np.uint64(31)
         h *= _M1
         h ^= h >> np.uint64(29)
@@ -326,8 +352,7 @@ def minhash_signatures(flat: np.ndarray, offsets: np.ndarray, engine: str = "ren
     if engine == "rensa":
         flat = np.ascontiguousarray(flat, dtype=np.uint64)
         offsets = np.asarray(offsets, dtype=np.int64)
-        # (a fork-based split over processes deadlocks once rensa's thread pool exists)
-        sig = _rensa_block(flat, offsets, 0, n)
+        sig = _rensa_signatures(flat, offsets)
     elif engine == "datasketch":
         from datasketch import MinHash
         sig = np.empty((n, NUM_PERM), dtype=np.uint32)
@@ -346,17 +371,100 @@ def minhash_signatures(flat: np.ndarray, offsets: np.ndarray, engine: str = "ren
     return sig
 
 
-def _rensa_block(flat, offsets, lo, hi) -> np.ndarray:
+PARALLEL_MIN_ROWS = 200_000   # below this a second process costs more than it saves
+
+
+def _rensa_signatures(flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """rensa signatures, the second half of the rows computed by a helper process when
+    there are many rows and more than one CPU. Most of the time is rensa's to_rows()
+    building Python ints (it has no array export) under the GIL: threads would not help.
+    The helper is a fresh interpreter fed through a pipe (not multiprocessing: a forked
+    child deadlocks once rensa's thread pool exists, and spawn re-runs the caller's
+    unguarded __main__ script)."""
+    n = len(offsets) - 1
+    if n < PARALLEL_MIN_ROWS or (os.cpu_count() or 1) < 2:
+        return _rensa_block(flat, offsets)
+    cut = n // 2
+    lo = int(offsets[cut])
+    sub_off = (offsets[cut:] - lo).astype(np.int64)
+    sub_flat = np.ascontiguousarray(flat[lo:], dtype=np.uint64)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(SCHEMAS.parent)] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+    # the helper writes its signatures to a file as it goes: through a pipe it would stall
+    # on a full pipe until this process, busy with its own half, reads
+    fd, result_path = tempfile.mkstemp(prefix="dupes-minhash-", suffix=".u32")
+    os.close(fd)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from pipeline.dupes import _rensa_stdio; _rensa_stdio()",
+             result_path], stdin=subprocess.PIPE, env=env)
+
+        def feed():
+            try:
+                with proc.stdin:
+                    proc.stdin.write(np.array([len(sub_off), len(sub_flat)], dtype=np.int64).tobytes())
+                    proc.stdin.write(sub_off.tobytes())
+                    proc.stdin.write(memoryview(sub_flat).cast("B"))
+            except OSError:               # helper died: handled below
+                pass
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        sig = np.empty((n, NUM_PERM), dtype=np.uint32)
+        sig[:cut] = _rensa_block(flat[:lo], offsets[:cut + 1])
+        writer.join()
+        ok = proc.wait() == 0
+        out = sig[cut:].reshape(-1).view(np.uint8)
+        with open(result_path, "rb") as f:
+            ok = ok and f.readinto(memoryview(out)) == len(out)
+            peak = f.read(8)
+    finally:
+        os.unlink(result_path)
+    if not ok or len(peak) != 8:
+        # helper failed (its error is on stderr): compute that half here instead
+        sig[cut:] = _rensa_block(sub_flat, sub_off)
+    else:
+        TIMINGS["helper_peak_mb"] = int(np.frombuffer(peak, dtype=np.int64)[0]) // 1024
+    return sig
+
+
+def _rensa_stdio() -> None:
+    """Helper process of _rensa_signatures: offsets and token hashes on stdin; signatures,
+    then its own peak memory in kB, to the file named by argv[1] (VmHWM: getrusage in a
+    child started by a large process reports the parent's size)."""
+    inp = sys.stdin.buffer
+    n_off, n_flat = np.frombuffer(inp.read(16), dtype=np.int64)
+    offsets = np.frombuffer(inp.read(8 * int(n_off)), dtype=np.int64)
+    flat = np.frombuffer(inp.read(8 * int(n_flat)), dtype=np.uint64)
+    with open(sys.argv[1], "wb") as out:
+        for _, part in _rensa_batches(flat, offsets):  # streamed: no full matrix here
+            out.write(memoryview(part).cast("B"))
+        hwm = re.search(r"VmHWM:\s*(\d+)", Path("/proc/self/status").read_text())
+        out.write(np.array([int(hwm.group(1)) if hwm else 0], dtype=np.int64).tobytes())
+
+
+def _rensa_block(flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    sig = np.empty((len(offsets) - 1, NUM_PERM), dtype=np.uint32)
+    for s, part in _rensa_batches(flat, offsets):
+        sig[s:s + len(part)] = part
+    return sig
+
+
+def _rensa_batches(flat: np.ndarray, offsets: np.ndarray, step: int = 20000):
+    """(first row, signatures) of consecutive batches of rows: to_rows() makes Python ints,
+    so the conversion goes batch by batch to bound memory."""
     from rensa import RMinHash
-    sig = np.empty((hi - lo, NUM_PERM), dtype=np.uint32)
-    step = 20000                       # to_rows() makes Python ints: convert in batches
-    for s in range(lo, hi, step):
-        e = min(hi, s + step)
+    n = len(offsets) - 1
+    for s in range(0, n, step):
+        e = min(n, s + step)
         off = offsets[s:e + 1]
         mat = RMinHash.digest_matrix_from_flat_token_hashes(
             flat[int(off[0]):int(off[-1])], (off - off[0]).astype(np.uint64), NUM_PERM, SEED)
-        sig[s - lo:e - lo] = np.array(mat.to_rows(), dtype=np.uint32)
-    return sig
+        rows = mat.to_rows()
+        del mat
+        # one flat pass (fromiter) is faster than np.array on a list of lists
+        yield s, np.fromiter(chain.from_iterable(rows), dtype=np.uint32,
+                             count=(e - s) * NUM_PERM).reshape(e - s, NUM_PERM)
 
 
 @dataclass
@@ -374,13 +482,16 @@ def candidate_pairs(flat: np.ndarray, offsets: np.ndarray, *, engine: str = "ren
     n = len(offsets) - 1
     counts = np.diff(offsets)
     # content-defined segment boundaries (positions where a new segment starts)
-    pos_in_passage = np.arange(len(flat), dtype=np.int64) - np.repeat(offsets[:-1], counts)
-    owner = np.repeat(np.arange(n, dtype=np.int64), counts)
-    boundary = (pos_in_passage == 0) | ((flat % np.uint64(SEGMENT_MOD)) == 0)
+    # (no per-shingle owner/position arrays: at 100k passages they cost ~0.5 GB)
+    boundary = (flat % np.uint64(SEGMENT_MOD)) == 0
+    boundary[offsets[:-1][counts > 0]] = True
     seg_start = np.flatnonzero(boundary)
-    seg_owner = owner[seg_start]
+    del boundary
+    seg_owner = np.searchsorted(offsets, seg_start, side="right") - 1
     seg_off = np.append(seg_start, len(flat)).astype(np.int64)
+    TIMINGS["cand_segments"] = time.perf_counter()
     seg_sig = minhash_signatures(flat, seg_off, engine)
+    TIMINGS["cand_minhash"] = time.perf_counter()
     # whole-passage signature = min over its segments; chunk = two adjacent segments of
     # the same passage (only where a passage has >= 3 segments; with 2 the pair is the
     # whole passage). Built band by band to keep memory low.
@@ -407,30 +518,15 @@ def candidate_pairs(flat: np.ndarray, offsets: np.ndarray, *, engine: str = "ren
             for r in range(ROWS):
                 key = (key ^ band[:, r]) * _M2
                 key ^= key >> np.uint64(29)
-        order = np.argsort(key, kind="stable")
-        ks = key[order]
-        starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-        sizes = np.diff(np.r_[starts, len(ks)])
-        multi = sizes >= 2
-        if not multi.any():
-            continue
-        big += int((sizes > MAX_BUCKET).sum())
-        run_id = np.repeat(np.arange(len(starts)), sizes)
-        ok = np.repeat(multi & (sizes <= MAX_BUCKET), sizes)
-        members = order[ok]
-        rid = run_id[ok]
-        maxs = int(sizes[multi & (sizes <= MAX_BUCKET)].max()) if (multi & (sizes <= MAX_BUCKET)).any() else 0
-        for d in range(1, maxs):
-            m = rid[:-d] == rid[d:]
-            if not m.any():
-                break
-            a = members[:-d][m]
-            c = members[d:][m]
-            pairs.append(np.minimum(a, c) * np.int64(n_rows) + np.maximum(a, c))
+        band_pairs, n_big = _bucket_pairs(key, n_rows)
+        big += n_big
+        if len(band_pairs):
+            pairs.append(band_pairs)
     if not pairs:
         return Candidates(np.zeros((0, 2), dtype=np.int64), big)
+    TIMINGS["cand_bands"] = time.perf_counter()
     # distinct colliding row pairs (a row = a whole passage or a chunk)
-    rp = np.unique(np.concatenate(pairs))
+    rp = _unique(np.concatenate(pairs))
     del pairs
     ra, rb = rp // n_rows, rp % n_rows
     pa, pb = ids[ra], ids[rb]
@@ -450,17 +546,46 @@ def candidate_pairs(flat: np.ndarray, offsets: np.ndarray, *, engine: str = "ren
     short_row[:n_whole] = nseg[pass_ids] < 3
     wa, wb = ra < n_whole, rb < n_whole
     whole = (wa & wb) | (wa & short_row[ra]) | (wb & short_row[rb])
-    cw = np.unique(code[whole])
+    cw = _unique(code[whole])
     whole |= wa | wb
     ch = ~whole
     cch, ra_c, rb_c = code[ch], ra[ch], rb[ch]
     lo_row = np.where(ids[ra_c] < ids[rb_c], ra_c, rb_c)      # chunk of the lower passage
     hi_row = np.where(ids[ra_c] < ids[rb_c], rb_c, ra_c)
     # distinct chunks per pair on each side (1-D int64 keys: pair code * rows + row)
-    c1, n1 = np.unique(np.unique(cch * np.int64(n_rows) + lo_row) // np.int64(n_rows), return_counts=True)
-    c2, n2 = np.unique(np.unique(cch * np.int64(n_rows) + hi_row) // np.int64(n_rows), return_counts=True)
-    code = np.union1d(cw, np.intersect1d(c1[n1 >= 2], c2[n2 >= 2]))
+    c1, n1 = _unique_counts(_unique(cch * np.int64(n_rows) + lo_row) // np.int64(n_rows))
+    c2, n2 = _unique_counts(_unique(cch * np.int64(n_rows) + hi_row) // np.int64(n_rows))
+    code = _unique(np.concatenate([cw, np.intersect1d(c1[n1 >= 2], c2[n2 >= 2], assume_unique=True)]))
     return Candidates(np.stack([code // n, code % n], axis=1), big)
+
+
+def _bucket_pairs(key: np.ndarray, n_rows: int) -> tuple[np.ndarray, int]:
+    """Row pairs (codes min*n_rows+max) that share a key, in buckets of 2..MAX_BUCKET rows;
+    and the number of larger buckets. Rows are grouped by sorting the key with the row index
+    packed into its low bits: a plain sort is several times faster than an argsort, and the
+    bits lost from the 64-bit key only add a rare spurious pair (verified anyway)."""
+    bits = max(1, int(n_rows - 1).bit_length())
+    low = np.uint64((1 << bits) - 1)
+    packed = np.sort((key & ~low) | np.arange(n_rows, dtype=np.uint64))
+    members = (packed & low).astype(np.int64)          # rows, by bucket, ascending within
+    hi = packed >> np.uint64(bits)
+    starts = np.flatnonzero(np.r_[True, hi[1:] != hi[:-1]])
+    sizes = np.diff(np.r_[starts, n_rows])
+    keep = (sizes >= 2) & (sizes <= MAX_BUCKET)
+    n_big = int((sizes > MAX_BUCKET).sum())
+    if not keep.any():
+        return np.zeros(0, dtype=np.int64), n_big
+    in_kept = np.repeat(keep, sizes)
+    members = members[in_kept]
+    rid = np.repeat(np.arange(len(starts)), sizes)[in_kept]
+    out = []
+    # pairs at distance d inside a bucket (members are ascending, so a < c)
+    for d in range(1, int(sizes[keep].max())):
+        m = rid[:-d] == rid[d:]
+        if not m.any():
+            break
+        out.append(members[:-d][m] * np.int64(n_rows) + members[d:][m])
+    return np.concatenate(out), n_big
 
 
 def shared_runs(ha, hb, min_run: int = MIN_RUN, exclude=None) -> list[tuple[int, int]]:
@@ -474,24 +599,19 @@ def shared_runs(ha, hb, min_run: int = MIN_RUN, exclude=None) -> list[tuple[int,
         hb = set(np.asarray(hb).tolist())
     if not isinstance(ha, list):
         ha = np.asarray(ha).tolist()
+    # hit flags as bytes (map over the set's C method) and runs found by a regex: both
+    # run at C speed, where a Python loop over every shingle was most of verification
     if exclude:
-        hit = [h in hb and h not in exclude for h in ha]
+        hit = bytes(h in hb and h not in exclude for h in ha)
     else:
-        hit = [h in hb for h in ha]
-    spans = []
-    start = None
-    need = min_run - K + 1            # shingles in a run of min_run characters
-    for i, x in enumerate(hit):
-        if x:
-            if start is None:
-                start = i
-        elif start is not None:
-            if i - start >= need:
-                spans.append((start, i - 1 + K))
-            start = None
-    if start is not None and len(hit) - start >= need:
-        spans.append((start, len(hit) - 1 + K))
-    return spans
+        hit = bytes(map(hb.__contains__, ha))
+    need = max(1, min_run - K + 1)    # shingles in a run of min_run characters
+    return [(m.start(), m.end() - 1 + K) for m in _run_re(need).finditer(hit)]
+
+
+@lru_cache(maxsize=8)
+def _run_re(need: int) -> re.Pattern:
+    return re.compile(b"\x01{%d,}" % need)
 
 
 def _covered(spans: list[tuple[int, int]]) -> int:
@@ -508,42 +628,33 @@ class Verified:
     shared_chars: int
 
 
-class ShingleCache:
-    """Per-passage shingle list and set, built on demand (only passages in candidates)."""
-
-    def __init__(self, flat: np.ndarray, offsets: np.ndarray):
-        self.flat, self.offsets = flat, offsets
-        self._d: dict[int, tuple[list, set]] = {}
-        self.max_items = 20000
-
-    def __call__(self, i: int) -> tuple[list, set]:
-        v = self._d.get(i)
-        if v is None:
-            if len(self._d) >= self.max_items:      # bound memory (Python ints are big)
-                self._d.clear()
-            lst = self.flat[self.offsets[i]:self.offsets[i + 1]].tolist()
-            v = (lst, set(lst))
-            self._d[i] = v
-        return v
-
-
 def verify_pairs(flat: np.ndarray, offsets: np.ndarray, pairs: np.ndarray,
-                 min_similarity: float = MIN_SIMILARITY, cache: Optional[ShingleCache] = None
-                 ) -> list[Verified]:
-    """Exact check of candidate pairs: shared runs in both passages, containment."""
+                 min_similarity: float = MIN_SIMILARITY) -> list[Verified]:
+    """Exact check of candidate pairs: shared runs in both passages, containment.
+    Building Python sets of shingles was most of the cost: a's list and set are reused
+    while consecutive pairs share a (candidate_pairs sorts pairs by a), b's set is only
+    built for pairs that pass the cheap bound (set.intersection takes b's list as is)."""
     out = []
-    sh = cache or ShingleCache(flat, offsets)
     pre_min = MIN_RUN - K + 1
+    cur_a, la_, sa_ = None, [], set()
     for a, b in pairs.tolist():
-        la_, sa_ = sh(a)
-        lb_, sb_ = sh(b)
+        if a != cur_a:
+            cur_a = a
+            la_ = flat[offsets[a]:offsets[a + 1]].tolist()
+            sa_ = set(la_)
+        lb_ = flat[offsets[b]:offsets[b + 1]].tolist()
         if not la_ or not lb_:
             continue
-        inter = len(sa_ & sb_) if len(sa_) < len(sb_) else len(sb_ & sa_)
+        inter = len(sa_.intersection(lb_))
         # cheap bound: too few shared shingles for a finding
-        if inter < pre_min or (inter < 0.3 * min(len(sa_), len(sb_)) and inter < MIN_SHARED - 50):
+        if inter < pre_min:
             continue
-        spa = shared_runs(la_, sb_)
+        sb_ = None
+        if inter < MIN_SHARED - 50 and inter < 0.3 * len(sa_):
+            sb_ = set(lb_)
+            if inter < 0.3 * len(sb_):        # i.e. inter < 0.3 * min(|a|, |b|)
+                continue
+        spa = shared_runs(la_, sb_ if sb_ is not None else set(lb_))
         if not spa:
             continue
         spb = shared_runs(lb_, sa_)
@@ -654,8 +765,7 @@ def recompute(con, changed_doc_ids: Optional[list[str]] = None, *, engine: str =
     TIMINGS["start"] = time.perf_counter()
     cands = candidate_pairs(flat, offsets, engine=engine, group=group, active=active)
     TIMINGS["candidates"] = time.perf_counter()
-    cache = ShingleCache(flat, offsets)
-    ver = verify_pairs(flat, offsets, cands.pairs, cache=cache)
+    ver = verify_pairs(flat, offsets, cands.pairs)
 
     # standard wording: LONG-gram hashes of the reference list and of text found in the
     # reports of many agencies
@@ -673,8 +783,8 @@ def recompute(con, changed_doc_ids: Optional[list[str]] = None, *, engine: str =
         o = np.lexsort((owner_ag, long_flat))
         gs, ag = long_flat[o], owner_ag[o]
         first = np.r_[True, (gs[1:] != gs[:-1]) | (ag[1:] != ag[:-1])]
-        g, cnt = np.unique(gs[first], return_counts=True)
-        std = np.union1d(std, g[cnt >= min_df])
+        g, cnt = _unique_counts(gs[first])
+        std = _unique(np.concatenate([std, g[cnt >= min_df]]))
         del o, gs, ag, first, g, cnt
 
     TIMINGS["std"] = time.perf_counter()

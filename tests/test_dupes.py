@@ -215,3 +215,24 @@ def test_datasketch_engine_gives_same_candidates():
     b = {r for r in con.execute("SELECT finding_id FROM copy_findings").fetchall()}
     # different hash families: the LSH candidate sets may differ slightly
     assert len(a & b) >= 0.95 * max(len(a), len(b))
+
+
+def test_minhash_helper_process_gives_same_signatures(monkeypatch):
+    # large inputs split the rensa signatures with a helper process: same rows, same
+    # values; if the helper cannot run, the parent computes its half itself
+    import sys
+    import numpy as np
+    rng = np.random.default_rng(1)
+    flat = rng.integers(0, 2 ** 63, 60_000, dtype=np.uint64)
+    off = np.r_[0, np.sort(rng.choice(np.arange(1, 60_000), 1999, replace=False)), 60_000]
+    off[5] = off[4]                                   # an empty row
+    ref = dupes._rensa_block(flat, off)
+    monkeypatch.setattr(dupes, "PARALLEL_MIN_ROWS", 0)
+    assert (dupes._rensa_signatures(flat, off) == ref).all()
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+    assert (dupes._rensa_signatures(flat, off) == ref).all()
+
+
+def test_normalize_thai_digits_like_arabic():
+    assert dupes.normalize("ร้อยละ ๑๐๐ ปี ๒,๕๖๗") == dupes.normalize("ร้อยละ 100 ปี 2,567") == "ร้อยละ0ปี0"
+    assert dupes.normalize("๏ ๚ ๛ ก๑ข") == "๏ก0ข"
