@@ -794,12 +794,11 @@ def recompute(con, changed_doc_ids: Optional[list[str]] = None, *, engine: str =
         ra, rb = rows[v.a], rows[v.b]
         da, db = ra[1], rb[1]
         if da == db:
-            if ra[2] is None and rb[2] is None:
-                kind = "within_report"
-            elif ra[2] is not None and rb[2] is not None:
-                kind = "within_report"
-            else:
-                continue          # body text restating a measure of the same report
+            if ra[2] is None or rb[2] is None:
+                # body text repeating itself (titles restated, page headers) or restating a
+                # measure of the same report: how reports are written, not pasted results
+                continue
+            kind = "within_report"
         else:
             ka, kb = akey.get(da), akey.get(db)
             if ka and ka == kb:
