@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 
-import numpy as np
 
 from pipeline import dupes
 

@@ -872,7 +872,6 @@ def _merge_into(a: _PTable, b: _PTable) -> None:
     rows = rows[k:]
     if rows:
         first = rows[0]
-        ncol = len(first)
         # a row cut by the page break: the previous part reaches the bottom of its page
         # and the continuation has an empty first cell
         at_bottom = a.bbox[3] >= 0.8 * a.page_height

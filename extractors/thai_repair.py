@@ -27,6 +27,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
+from pipeline.normalize import fix_nikhahit_sara_aa as normalize_nikhahit_sara_aa
+from pipeline.normalize import map_private_use_glyphs, remove_spaces_before_marks  # noqa: F401 (a repair step)
+
 WINDOW = 14                      # characters either side of a site that decide a repair
 _DOMAIN_WORDS = Path(__file__).resolve().parent.parent / "schemas" / "domain_words.txt"
 
@@ -123,47 +126,23 @@ def remove_cid_tokens(s: str) -> str:
     return _CID.sub("", s) if "(cid:" in s else s
 
 
-# Fallback for the Microsoft/Adobe Thai private-use glyph variants (shifted marks).
-_PUA = {   # Windows set, per HarfBuzz hb-ot-shaper-thai.cc (used if pipeline.normalize is absent)
-    0xF700: "\u0e10", 0xF701: "\u0e34", 0xF702: "\u0e35", 0xF703: "\u0e36", 0xF704: "\u0e37",
-    0xF705: "\u0e48", 0xF706: "\u0e49", 0xF707: "\u0e4a", 0xF708: "\u0e4b", 0xF709: "\u0e4c",
-    0xF70A: "\u0e48", 0xF70B: "\u0e49", 0xF70C: "\u0e4a", 0xF70D: "\u0e4b", 0xF70E: "\u0e4c",
-    0xF70F: "\u0e0d", 0xF710: "\u0e31", 0xF711: "\u0e4d", 0xF712: "\u0e47", 0xF713: "\u0e48",
-    0xF714: "\u0e49", 0xF715: "\u0e4a", 0xF716: "\u0e4b", 0xF717: "\u0e4c", 0xF718: "\u0e38",
-    0xF719: "\u0e39", 0xF71A: "\u0e3a",
-}
 _PUA_RE = re.compile("[\ue000-\uf8ff]")
 
 
 def map_private_use(s: str) -> str:
-    """Private-use glyph code points -> Thai characters (pipeline.normalize if present)."""
-    if not _PUA_RE.search(s):
-        return s
-    try:
-        from pipeline.normalize import map_private_use_glyphs  # type: ignore
-        s = map_private_use_glyphs(s)
-    except Exception:
-        pass
-    return s.translate(_PUA)
+    """Private-use glyph code points -> Thai characters (the table is pipeline.normalize's)."""
+    return map_private_use_glyphs(s) if _PUA_RE.search(s) else s
 
 
-_SPACE_BEFORE_MARK = re.compile(f"(?<=[\u0e01-\u0e4f])[ \t\u00a0\u200b]+(?=[{MARKS}\u0e33])")
-
-
-def remove_spaces_before_marks(s: str) -> str:
-    """"วันพุธท ี่" -> "วันพุธที่", "ส ำรวจ" -> "สำรวจ" (a combining mark never starts a word)."""
-    return _SPACE_BEFORE_MARK.sub("", s)
-
-
-_NIK_AA = re.compile(f"\u0e4d([{TONES}]?)\u0e32")
 _AM_AA = re.compile(f"\u0e33([{TONES}]?)\u0e32")
 _NIK_AM = re.compile(f"\u0e4d([{TONES}]?)\u0e33")
 
 
 def fix_nikhahit_sara_aa(s: str) -> str:
-    """nikhahit + sara aa ("ดํา") -> sara am; pdfminer's duplicated "ดำา" -> "ดำ"."""
+    """nikhahit + sara aa ("ดํา") -> sara am (pipeline.normalize); also pdfminer's
+    duplicated "ดำา" and nikhahit + sara am -> sara am."""
+    s = normalize_nikhahit_sara_aa(s)
     if "\u0e4d" in s:
-        s = _NIK_AA.sub("\\1\u0e33", s)
         s = _NIK_AM.sub("\\1\u0e33", s)
     if "\u0e33" in s:
         s = _AM_AA.sub("\\1\u0e33", s)
@@ -286,8 +265,8 @@ def fix_displaced_marks(s: str) -> str:
 
 
 # a space between two Thai runs of 2+ characters each, the right one not an abbreviation
-_RE_SPLIT = re.compile(f"(?<=[\u0e01-\u0e4e][\u0e01-\u0e4e]) "
-                       f"(?=[\u0e01-\u0e2e\u0e40-\u0e44][\u0e01-\u0e4e]+(?![.\u0e01-\u0e4e]))")
+_RE_SPLIT = re.compile("(?<=[\u0e01-\u0e4e][\u0e01-\u0e4e]) "
+                       "(?=[\u0e01-\u0e2e\u0e40-\u0e44][\u0e01-\u0e4e]+(?![.\u0e01-\u0e4e]))")
 
 
 def join_split_words(s: str) -> str:

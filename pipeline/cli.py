@@ -11,7 +11,6 @@ Exit codes: 0 all documents ok or empty; 1 some documents failed; 2 usage or env
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path

@@ -15,7 +15,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Optional
 
-from pipeline.normalize import normalize_text, thai_digits_to_arabic
+from pipeline.normalize import normalize_text
 from pipeline.records import DocumentFacts, MeasureRow, Paragraph
 from pipeline.vocab import load_json
 
@@ -173,7 +173,7 @@ def find_title(paragraphs: list[Paragraph]) -> Optional[str]:
 
 
 def document_facts(paragraphs: list[Paragraph], measures: list[MeasureRow]) -> DocumentFacts:
-    text = "\n\n".join(thai_digits_to_arabic(normalize_text(p.text)) for p in paragraphs)
+    text = "\n\n".join(normalize_text(p.text) for p in paragraphs)  # Arabic digits
     agency, agency_type = find_agency(text)
     district, province = find_place(text, agency)
     fiscal_year = find_fiscal_year(text, measures)

@@ -756,7 +756,6 @@ def recompute(con, changed_doc_ids: Optional[list[str]] = None, *, engine: str =
     # short passages are not compared
     norms_cmp = [s if len(s) >= MIN_CHARS else "" for s in norms]
     flat, offsets = shingle_hashes(norms_cmp)
-    doc_of = np.array([hash(r[1]) for r in rows], dtype=np.int64)
     group = np.array([hash(r[2] if r[2] else r[0]) for r in rows], dtype=np.int64)
     active = None
     if changed is not None:

@@ -20,12 +20,11 @@ from pipeline.dates import parse_period
 from pipeline.docfacts import document_facts
 from pipeline.headers import header_field
 from pipeline.indicators import indicator_from_text, indicator_tool, tool_in_text
-from pipeline.normalize import normalize_cell, normalize_text, thai_digits_to_arabic
+from pipeline.normalize import normalize_cell, normalize_text
 from pipeline.owners import split_owners
 from pipeline.records import (Cell, ExtractedDocument, MeasureRow, Paragraph, ScoreRow,
                               SegmentedDocument, Table)
 
-TEXT_FIELDS = ("measure", "issue", "method", "owner", "result", "outcome", "indicator", "tool")
 MEASURE_FIELDS = {"measure", "method", "owner", "period", "result", "outcome", "issue"}
 HEADER_CELL_MAX = 80         # a header cell is short
 SECTION_ROW_MAX = 160        # a section row ("ด้าน IIT …") is short
@@ -240,6 +239,7 @@ def _merge_into(prev: SourceRow, row: SourceRow) -> None:
 def measure_rows(table: LogicalTable, warnings: list[str]) -> list[MeasureRow]:
     key = _key_column(table)
     ctx = _Context()
+    tool_cols = [c.index for c in table.columns if c.field in ("tool", "indicator")]
     groups: list[SourceRow] = []
     for row in table.rows:
         section = _section_row(row, table)
@@ -247,7 +247,6 @@ def measure_rows(table: LogicalTable, warnings: list[str]) -> list[MeasureRow]:
             groups.append(SourceRow([], row.line, row.page, section=section))
             continue
         key_empty = key is not None and not _cell_text(row.cells, key).strip()
-        tool_cols = [c.index for c in table.columns if c.field in ("tool", "indicator")]
         names_section = any(_cell_text(row.cells, i).strip() for i in tool_cols)
         prev = groups[-1] if groups and groups[-1].section is None else None
         if key_empty and not names_section and prev is not None:
@@ -331,7 +330,7 @@ def prose_scores(paragraphs: list[Paragraph]) -> list[ScoreRow]:
     """Item scores quoted in prose: "ข้อ i๑๐ … คะแนน ๖๓.๒๒" (i/e/o = IIT/EIT/OIT)."""
     out = []
     for p in paragraphs:
-        text = thai_digits_to_arabic(normalize_text(p.text))
+        text = normalize_text(p.text)
         for m in _ITEM_SCORE.finditer(text):
             letter = m.group(1).lower()
             out.append(ScoreRow(year=None, tool={"i": "IIT", "e": "EIT", "o": "OIT"}[letter], indicator_no=None,

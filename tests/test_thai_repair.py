@@ -1,6 +1,5 @@
 """Thai text-layer repairs, from strings seen in real PDFs (../shared/pdfs, corpus/)."""
 import os
-import re
 import time
 from pathlib import Path
 
