@@ -56,7 +56,7 @@ def main(argv=None) -> int:
     ap.add_argument("pdfs", nargs="*")
     ap.add_argument("--repeat", type=int, default=1)
     a = ap.parse_args(argv)
-    paths = a.pdfs or sorted(glob.glob(str(ROOT / "corpus" / "*.pdf")))
+    paths = a.pdfs or sorted(glob.glob(str(ROOT / "corpus" / "*.pdf")) + glob.glob(str(ROOT / "tests" / "fixtures" / "seed_pdf" / "*.pdf")))
     paths = [p for p in paths if _has_text(p)]
     from extractors import thai_repair
     from extractors.pdf import extract_pdf

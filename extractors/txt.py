@@ -65,7 +65,7 @@ def split_blocks(text: str) -> list:
                 blocks.append(Paragraph("\n".join(para), line=para_line))
                 para = []
             if table is None:
-                table = Table(rows=[], line=no)
+                table = Table(source="txt", rows=[], line=no)
                 blocks.append(table)
             table.rows.append([Cell(c) for c in line.split("\t")])
             continue

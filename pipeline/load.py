@@ -69,10 +69,10 @@ COLUMNS = {
                   "ita_score_year", "ita_grade", "title", "ingested_at"),
     "measures": ("measure_id", "doc_id", "table_no", "row_no", "page", "line", "tool", "indicator_no",
                  "indicator", "measure", "issue", "method", "owner", "period_text", "period_start",
-                 "period_end", "result", "outcome", "raw"),
+                 "period_end", "result", "outcome", "raw", "section"),
     "measure_owners": ("measure_id", "doc_id", "unit", "unit_raw"),
     "scores": ("doc_id", "year", "tool", "indicator_no", "indicator", "item_code", "score", "page"),
-    "pages": ("doc_id", "page", "chars", "quality", "method"),
+    "pages": ("doc_id", "page", "chars", "quality", "method", "ocr_confidence"),
     "paragraphs": ("doc_id", "para_no", "page", "line", "text"),
 }
 
@@ -114,7 +114,7 @@ def _rows(doc_id: str, seg: SegmentedDocument) -> dict:
         mid = f"{doc_id}:{m.table_no}:{m.row_no}"
         measures.append((mid, doc_id, m.table_no, m.row_no, m.page, m.line, m.tool, m.indicator_no, m.indicator,
                          m.measure, m.issue, m.method, m.owner, m.period_text, m.period_start, m.period_end,
-                         m.result, m.outcome, json.dumps(m.raw, ensure_ascii=False)))
+                         m.result, m.outcome, json.dumps(m.raw, ensure_ascii=False), m.section))
         owners += [(mid, doc_id, o.unit, o.unit_raw) for o in m.owners]
     paras = [b for b in seg.extracted.blocks if isinstance(b, Paragraph)]
     return {
@@ -122,7 +122,8 @@ def _rows(doc_id: str, seg: SegmentedDocument) -> dict:
         "measure_owners": owners,
         "scores": [(doc_id, s.year, s.tool, s.indicator_no, s.indicator, s.item_code, s.score, s.page)
                    for s in seg.scores],
-        "pages": [(doc_id, p.page, p.chars, p.quality, p.method) for p in seg.extracted.page_info],
+        "pages": [(doc_id, p.page, p.chars, p.quality, p.method, p.ocr_confidence)
+                  for p in seg.extracted.page_info],
         "paragraphs": [(doc_id, i, p.page, p.line, normalize_text(p.text)) for i, p in enumerate(paras, start=1)],
     }
 

@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS measures (
     period_end    DATE,
     result        VARCHAR,
     outcome       VARCHAR,
-    raw           JSON                   -- original cells: header -> {text, page, bbox}
+    raw           JSON,                  -- original cells: header -> {text, page, bbox}
+    section       VARCHAR                -- the section row above (กลยุทธ์ที่ 1…, ด้าน IIT)
 );
 
 CREATE TABLE IF NOT EXISTS measure_owners (
@@ -66,8 +67,13 @@ CREATE TABLE IF NOT EXISTS pages (
     page          INTEGER NOT NULL,
     chars         INTEGER,
     quality       DOUBLE,
-    method        VARCHAR                -- text | ocr | none
+    method        VARCHAR,               -- text | ocr | none
+    ocr_confidence DOUBLE                -- mean Tesseract word confidence 0..100 (OCR'd pages)
 );
+
+-- Databases made by earlier versions get the columns added since.
+ALTER TABLE measures ADD COLUMN IF NOT EXISTS section VARCHAR;
+ALTER TABLE pages ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;
 
 CREATE OR REPLACE VIEW measures_by_agency AS
 SELECT d.agency, d.agency_type, d.district, d.province, d.fiscal_year,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Render the TXT seed reports as PDFs: corpus/<stem>.pdf for every seeds/<stem>.txt
+# Render the TXT seed reports as PDFs: tests/fixtures/seed_pdf/<stem>.pdf for every seeds/<stem>.txt
 # (same stem: the gold scorer matches documents by file stem).
 # TXT -> HTML (scripts/seed_to_html.py: paragraphs -> <p>, tab lines -> bordered tables,
 # cell markup kept) -> LibreOffice Writer -> PDF, TLWG "Laksaman" (TH Sarabun clone) 14pt, A4.
@@ -7,7 +7,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 seeds=${1:-$here/../shared/seeds}
-out=${2:-$here/corpus}
+out=${2:-$here/tests/fixtures/seed_pdf}
 py=${PYTHON:-$here/.venv/bin/python}
 [ -x "$py" ] || py=python3
 command -v soffice >/dev/null || { echo "soffice not found: apt-get install libreoffice-writer fonts-thai-tlwg" >&2; exit 1; }

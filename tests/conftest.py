@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
+CORPUS = ROOT / "corpus"                                  # distinct real reports
+SEED_PDF = Path(__file__).resolve().parent / "fixtures" / "seed_pdf"   # the TXT seeds rendered to PDF
 GOLD = Path(__file__).resolve().parent / "gold"
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")

@@ -8,7 +8,6 @@ import duckdb
 from tests.conftest import run_ita, score_db
 
 UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
-GOLD_FILES = sorted((Path(__file__).parent / "gold").glob("*.gold.json"))
 
 
 def test_txt_seeds_score_at_least_095(seed_txt_db):
@@ -62,12 +61,11 @@ def test_other_layouts_and_wordings_score_at_least_095(tmp_path):
 
 def test_pdf_renderings_of_the_seeds_score_at_least_090(tmp_path):
     """The seeds rendered to PDF (scripts/render_seed_pdfs.sh) against the same gold."""
-    from tests.conftest import CORPUS
+    from tests.conftest import SEED_PDF
     folder = tmp_path / "pdf"
     folder.mkdir()
-    for gold in GOLD_FILES:
-        stem = gold.name.split(".gold.json")[0]
-        (folder / f"{stem}.pdf").write_bytes((CORPUS / f"{stem}.pdf").read_bytes())
+    for pdf in SEED_PDF.glob("*.pdf"):
+        (folder / pdf.name).write_bytes(pdf.read_bytes())
     db = tmp_path / "pdf.duckdb"
     run_ita("ingest", folder, "--db", db, "--no-progress", "--no-dupes")
     s = score_db(db)

@@ -18,11 +18,11 @@ import pytest
 
 from pipeline.ingest import ingest
 from pipeline.process import process_file
-from tests.conftest import CORPUS, ROOT, run_ita
+from tests.conftest import CORPUS, ROOT, SEED_PDF, run_ita
 
 SEEDS = next((d for d in (CORPUS, ROOT.parent / "shared" / "seeds", Path("/work/shared/seeds"))
               if d.is_dir() and list(d.glob("*.txt"))), None)
-PDFS = sorted(CORPUS.glob("*.pdf")) + sorted((ROOT.parent / "shared" / "pdfs").glob("ita_*.pdf"))
+PDFS = sorted(SEED_PDF.glob("*.pdf")) + sorted(CORPUS.glob("*.pdf")) + sorted((ROOT.parent / "shared" / "pdfs").glob("ita_*.pdf"))
 pytestmark = pytest.mark.skipif(SEEDS is None, reason="no TXT seed reports")
 
 THAI_NAME = "รายงาน ผลการดำเนินงาน ๒๕๖๔.txt"

@@ -53,5 +53,5 @@ def test_text_pdf_never_calls_ocr(monkeypatch):
     def boom(*a, **k):
         raise AssertionError("OCR called on a page with a good text layer")
     monkeypatch.setattr(ocr, "ocr_page", boom)
-    doc = extract_pdf(str(Path(SCAN).with_name("003_348cd1245a6f7d44.pdf")))
+    doc = extract_pdf(str(Path(__file__).resolve().parent / "fixtures" / "seed_pdf" / "003_348cd1245a6f7d44.pdf"))
     assert {p.method for p in doc.page_info} == {"text"}

@@ -15,6 +15,7 @@ from pipeline.records import ExtractionError, Paragraph, Table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+SEED_PDF = ROOT / "tests" / "fixtures" / "seed_pdf"
 STEMS = ["000_eec639967c242c08", "001_7085b3674d17acd7", "003_348cd1245a6f7d44"]
 
 
@@ -34,7 +35,7 @@ _cache = {}
 
 def extracted(name):
     if name not in _cache:
-        _cache[name] = extract_pdf(str(CORPUS / name))
+        _cache[name] = extract_pdf(str(SEED_PDF / name if (SEED_PDF / name).exists() else CORPUS / name))
     return _cache[name]
 
 
@@ -149,7 +150,7 @@ def _rotated_copy(src, dst):
 
 
 def test_rotated_pages_give_the_same_tables(tmp_path):
-    src = CORPUS / "003_348cd1245a6f7d44.pdf"
+    src = SEED_PDF / "003_348cd1245a6f7d44.pdf"
     dst = tmp_path / "rotated.pdf"
     _rotated_copy(src, dst)
     a = [[c.text for c in r] for t in tables(extracted(src.name)) for r in t.rows]
@@ -187,7 +188,7 @@ def test_html_saved_as_pdf(tmp_path):
 
 
 def test_truncated_pdf(tmp_path):
-    data = (CORPUS / "003_348cd1245a6f7d44.pdf").read_bytes()
+    data = (SEED_PDF / "003_348cd1245a6f7d44.pdf").read_bytes()
     p = tmp_path / "cut.pdf"
     p.write_bytes(data[: len(data) // 2])
     with pytest.raises(ExtractionError, match="truncated or corrupt PDF"):
@@ -203,7 +204,7 @@ def test_garbage_after_header(tmp_path):
 
 def test_user_password_pdf(tmp_path):
     p = tmp_path / "locked.pdf"
-    with pikepdf.open(CORPUS / "003_348cd1245a6f7d44.pdf") as pdf:
+    with pikepdf.open(SEED_PDF / "003_348cd1245a6f7d44.pdf") as pdf:
         pdf.save(p, encryption=pikepdf.Encryption(user="secret", owner="owner"))
     with pytest.raises(ExtractionError, match="password-protected PDF"):
         extract_pdf(str(p))
@@ -211,7 +212,7 @@ def test_user_password_pdf(tmp_path):
 
 def test_owner_password_only_pdf_opens(tmp_path):
     p = tmp_path / "restricted.pdf"
-    with pikepdf.open(CORPUS / "003_348cd1245a6f7d44.pdf") as pdf:
+    with pikepdf.open(SEED_PDF / "003_348cd1245a6f7d44.pdf") as pdf:
         pdf.save(p, encryption=pikepdf.Encryption(user="", owner="owner",
                                                   allow=pikepdf.Permissions(extract=False, print_highres=False)))
     doc = extract_pdf(str(p))
