@@ -1,13 +1,15 @@
 """Columns and rows of tables without vertical rules, from the text's layout.
 
-Used by extractors/pdf.py for tables with partial rules (horizontal rules only, outer
-frame only). Observations on Writer/Word PDFs that these rules rest on:
+Used by extractors/pdf_text_grid.py for tables without vertical rules (horizontal rules
+only, booktabs, an outer frame, no rules). Distances are in em (``TableSettings``), passed
+in as ``em`` = the page's character height. Observations on Writer/Word PDFs that these
+rules rest on:
 
 * The text layer is written cell by cell (all lines of a cell, then the next cell; rows
   top to bottom), so a jump in the character stream between two neighbours on one text
-  line marks a cell boundary even when the columns touch ("ปฏิบัติ|สำนัก", 1.6 pt apart).
+  line marks a cell boundary even when the columns touch ("ปฏิบัติ|สำนัก", 0.1 em apart).
   Inside a cell, neighbours on a line are consecutive in the stream; there is no space
-  character between cells, so a white gap without a space (> ~2.5 pt) is a boundary too.
+  character between cells, so a white gap without a space (> ~0.17 em) is a boundary too.
 * Cell text is left-aligned: every line of every cell of a column starts at the same x.
   A column start is an x where lines of several rows start and that no line crosses
   (wrapped or bulleted text inside a cell starts further right, but the cell's longer
@@ -23,12 +25,11 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-_MARK = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
-GAP_NO_SPACE = 2.4      # pt: white gap without a space character -> another text box
-GAP_SPACE = 12.0        # pt: a gap this wide is a boundary even with a space character
+from extractors.pdf_page import MARK as _MARK
+from extractors.pdf_settings import DEFAULT, TableSettings
+
 STREAM_JUMP = 6         # stream positions between line neighbours of one text box
 _LABEL = re.compile(r"[-•·▪●○◦*]|[0-9๐-๙]{1,3}[.)]|\([0-9๐-๙]{1,3}\)")   # list labels
-ALIGN_TOL = 2.0         # pt: line starts within this distance are one column start
 
 
 @dataclass
@@ -60,9 +61,10 @@ def _text_lines(chars):
     return lines
 
 
-def pieces(chars) -> list[Piece]:
+def pieces(chars, em: float, s: TableSettings = DEFAULT) -> list[Piece]:
     """Text lines split into the pieces of separate cells: at stream jumps and at white
     gaps without a space character (or very wide gaps)."""
+    gap_space, gap_no_space = s.gap_space * em, s.gap_no_space * em
     base = [c for c in chars if not _MARK.match(c.c)]
     out: list[Piece] = []
     for line in _text_lines(base):
@@ -72,8 +74,8 @@ def pieces(chars) -> list[Piece]:
         for a, b in zip(line, line[1:]):
             gap = b.x0 - right
             jump = abs(b.idx - a.idx) > STREAM_JUMP if a.idx >= 0 and b.idx >= 0 else False
-            label = not jump and gap < GAP_SPACE and _LABEL.fullmatch("".join(c.c for c in cur))
-            if not label and (jump or gap >= GAP_SPACE or (gap >= GAP_NO_SPACE and not b.hard_space)):
+            label = not jump and gap < gap_space and _LABEL.fullmatch("".join(c.c for c in cur))
+            if not label and (jump or gap >= gap_space or (gap >= gap_no_space and not b.hard_space)):
                 out.append(_piece(cur))
                 cur = []
                 right = b.x1
@@ -92,21 +94,23 @@ def _line_key(p: Piece) -> int:
     return round(p.bottom)
 
 
-def column_starts(ps: list[Piece], x0: float, x1: float, header_bottom: Optional[float]) -> list[float]:
+def column_starts(ps: list[Piece], x0: float, x1: float, header_bottom: Optional[float],
+                  em: float, s: TableSettings = DEFAULT) -> list[float]:
     """x of the column starts (the first column's excluded), from aligned line starts.
     ``header_bottom``: pieces above it are the header row."""
-    ps = [p for p in ps if x0 - 2 <= p.x0 <= x1]
+    align = s.align * em
+    ps = [p for p in ps if x0 - align <= p.x0 <= x1]
     if len(ps) < 2:
         return []
     if header_bottom is None:
         top = min(p.top for p in ps)
-        h = min((p.bottom - p.top for p in ps if p.top <= top + 1), default=10.0)
+        h = min((p.bottom - p.top for p in ps if p.top <= top + 0.1 * em), default=em)
         header_bottom = top + h
     left = min(p.x0 for p in ps)
     starts = sorted(p.x0 for p in ps)
     clusters: list[list[float]] = []
     for x in starts:
-        if clusters and x - clusters[-1][0] <= ALIGN_TOL:
+        if clusters and x - clusters[-1][0] <= align:
             clusters[-1].append(x)
         else:
             clusters.append([x])
@@ -116,12 +120,12 @@ def column_starts(ps: list[Piece], x0: float, x1: float, header_bottom: Optional
     out = []
     for cl in clusters:
         cx = cl[0]
-        if cx <= left + ALIGN_TOL:
+        if cx <= left + align:
             continue
-        starting = [p for p in ps if abs(p.x0 - cx) <= ALIGN_TOL + (cl[-1] - cl[0])]
+        starting = [p for p in ps if abs(p.x0 - cx) <= align + (cl[-1] - cl[0])]
         support = len({_line_key(p) for p in starting})
         header_start = any(p.cy < header_bottom for p in starting)
-        crossing = [p for p in ps if p.x0 < cx - 2.5 and p.x1 > cx + 1.0]
+        crossing = [p for p in ps if p.x0 < cx - 0.18 * em and p.x1 > cx + 0.07 * em]
         if any(p.cy < header_bottom for p in crossing):
             continue
         n_cross = len({_line_key(p) for p in crossing})
@@ -129,10 +133,10 @@ def column_starts(ps: list[Piece], x0: float, x1: float, header_bottom: Optional
             out.append(cx)
         elif header_start and n_cross == 0:
             out.append(cx)
-    return [x - 1.5 for x in out]
+    return [x - 0.1 * em for x in out]
 
 
-def stream_rows(ps: list[Piece], xs: list[float]) -> Optional[list[float]]:
+def stream_rows(ps: list[Piece], xs: list[float], em: float) -> Optional[list[float]]:
     """Row tops of a table without rules between rows, from the stream order of its cell
     texts (``xs``: column boundaries, left edge first, right edge last). None when the
     stream does not look cell by cell (one row per text line)."""
@@ -142,7 +146,7 @@ def stream_rows(ps: list[Piece], xs: list[float]) -> Optional[list[float]]:
 
     def col(p):
         for k in range(len(xs) - 1):
-            if p.x0 + 1.0 < xs[k + 1]:
+            if p.x0 + 0.07 * em < xs[k + 1]:
                 return k
         return len(xs) - 2
 
@@ -158,15 +162,15 @@ def stream_rows(ps: list[Piece], xs: list[float]) -> Optional[list[float]]:
     for p, c in zip(ps, cols):
         if rows and prev_col is not None:
             cur = rows[-1]
-            if c == prev_col and p.top > last.top and p.top - last.bottom <= usual + 1.5:
+            if c == prev_col and p.top > last.top and p.top - last.bottom <= usual + 0.1 * em:
                 cur.append(p)              # the same cell, next line
                 last = p
                 continue
-            if c == prev_col and abs(p.top - last.top) < 1.0:
+            if c == prev_col and abs(p.top - last.top) < 0.07 * em:
                 cur.append(p)              # the same line, split at a gap
                 last = p
                 continue
-            below = p.top > max(q.bottom for q in cur) - 1
+            below = p.top > max(q.bottom for q in cur) - 0.07 * em
             if c > prev_col and not below:
                 cur.append(p)
                 prev_col = c
@@ -186,5 +190,5 @@ def stream_rows(ps: list[Piece], xs: list[float]) -> Optional[list[float]]:
     for r, nxt in zip(rows, rows[1:]):
         bottom = max(p.bottom for p in r)
         top = min(p.top for p in nxt)
-        cuts.append((bottom + top) / 2 if top > bottom else top - 0.5)
+        cuts.append((bottom + top) / 2 if top > bottom else top - 0.04 * em)
     return cuts

@@ -92,18 +92,42 @@ def test_table_continuing_across_pages_is_one_table_with_row_pages():
 
 
 def test_repeated_header_dropped_and_cut_row_merged():
-    from extractors.pdf import _PTable, _merge_into
-    from pipeline.records import Cell
+    from extractors.pdf_flow import PageTable, continue_table
+    from pipeline.records import Cell, Table
 
-    def t(page, rows, bottom):
-        return _PTable(page, (50, 60, 540, bottom), [[Cell(x, page) for x in r] for r in rows],
-                       [50, 200, 540], 842)
-    a = t(1, [["หัวข้อ", "รายละเอียด"], ["๑. มาตรการ", "ข้อความ"], ["๒. จัดทำคู่มือ", "เริ่ม"]], 790)
-    b = t(2, [["หัวข้อ", "รายละเอียด"], ["", "ต่อ"], ["๓. อบรม", "ใหม่"]], 400)
-    _merge_into(a, b)
-    assert [[c.text for c in r] for r in a.rows] == [
+    def t(page, rows, bottom_drawn=True, top_drawn=True):
+        return PageTable(Table(rows=[[Cell(x, page) for x in r] for r in rows], page=page, pages=[page],
+                               cols=[50, 200, 540], bbox=(50, 60, 540, 700)), top_drawn, bottom_drawn)
+    a = t(1, [["หัวข้อ", "รายละเอียด"], ["๑. มาตรการ", "ข้อความ"], ["๒. จัดทำคู่มือ", "เริ่ม"]])
+    b = t(2, [["หัวข้อ", "รายละเอียด"], ["", "ต่อ"], ["๓. อบรม", "ใหม่"]])
+    assert continue_table(a, b, tol=12)
+    assert [[c.text for c in r] for r in a.table.rows] == [
         ["หัวข้อ", "รายละเอียด"], ["๑. มาตรการ", "ข้อความ"], ["๒. จัดทำคู่มือ", "เริ่ม ต่อ"], ["๓. อบรม", "ใหม่"]]
-    assert [r[0].page for r in a.rows] == [1, 1, 1, 2]
+    assert [r[0].page for r in a.table.rows] == [1, 1, 1, 2] and a.table.pages == [1, 2]
+
+
+def test_header_repeated_without_the_title_row_is_dropped():
+    """Page 2 repeats the header block but not the title row spanning the table above it."""
+    from extractors.pdf_flow import PageTable, continue_table
+    from pipeline.records import Cell, Table
+
+    def t(page, rows):
+        return PageTable(Table(rows=[[Cell(x, page) for x in r] for r in rows], page=page, pages=[page],
+                               cols=[50, 200, 540], bbox=(50, 60, 540, 700)))
+    a = t(1, [["แบบรายงาน", ""], ["ความเสี่ยง", "ผลการดำเนินงาน"], ["1. การจัดซื้อ", "ควบคุมกำกับ"]])
+    b = t(2, [["ความเสี่ยง", "ผลการดำเนินงาน"], ["2. การเบิกจ่าย", "ตรวจสอบซ้ำ"]])
+    assert continue_table(a, b, tol=12)
+    assert [[c.text for c in r] for r in a.table.rows][1:] == [
+        ["ความเสี่ยง", "ผลการดำเนินงาน"], ["1. การจัดซื้อ", "ควบคุมกำกับ"], ["2. การเบิกจ่าย", "ตรวจสอบซ้ำ"]]
+
+
+def test_other_columns_on_the_next_page_start_another_table():
+    from extractors.pdf_flow import PageTable, continue_table
+    from pipeline.records import Cell, Table
+
+    a = PageTable(Table(rows=[[Cell("ก", 1), Cell("ข", 1)]], page=1, pages=[1], cols=[50, 200, 540]))
+    b = PageTable(Table(rows=[[Cell("ค", 2), Cell("ง", 2)]], page=2, pages=[2], cols=[50, 320, 540]))
+    assert not continue_table(a, b, tol=12)
 
 
 def test_row_cut_by_page_break_is_merged():
@@ -121,7 +145,8 @@ def test_spanning_header_cell_keeps_text_in_first_cell():
     assert [norm(c.text) for c in t.rows[0]] == [norm(x) for x in
             ["เครื่องมือ", "ตัวชี้วัด", "ผลการวิเคราะห์", "", "ระยะเวลาดำเนินการ", "สถานะการดำเนินการ"]]
     assert [norm(c.text) for c in t.rows[1]][2:4] == ["ประเด็นข้อบกพร่อง", "แนวทางพัฒนา"]
-    assert t.rows[0][3].bbox is None            # covered by the span
+    assert t.rows[0][3].covered and not t.rows[0][3].text     # covered by the span
+    assert t.rows[0][2].col_span == 2 and t.rows[0][0].row_span == 2
     x0, top, x1, bottom = t.rows[0][2].bbox
     assert x1 > t.rows[1][3].bbox[0]            # the spanning cell covers the next column
 
@@ -225,7 +250,7 @@ def test_owner_password_only_pdf_opens(tmp_path):
 # vertical rules (extractors/pdf_layout.py), on synthetic characters
 def _chars(spec):
     """spec: [(text, x0, top, idx0, hard_space_before)] -> Ch list, 8 pt per character."""
-    from extractors.pdf import Ch
+    from extractors.pdf_page import Ch
 
     out = []
     for text, x0, top, idx, hard in spec:
@@ -242,7 +267,7 @@ def test_pieces_split_at_stream_jumps_and_gaps_without_spaces():
     # and a real word space of 4 pt that stays inside the piece
     chs = _chars([("abc", 10, 100, 0, False), ("def", 34.5, 100, 50, False),
                   ("gh", 61.5, 100, 53, False), ("ij", 81.5, 100, 55, True)])
-    ps = sorted(pieces(chs), key=lambda p: p.x0)
+    ps = sorted(pieces(chs, em=12), key=lambda p: p.x0)
     assert [round(p.x0, 1) for p in ps] == [10, 34.5, 61.5]
     assert round(ps[-1].x1, 1) == 97.5
 
@@ -258,8 +283,8 @@ def test_column_starts_ignore_indented_wrapped_lines():
         base = 100 + 100 * r
         spec += [("aaa", 10, top, base, False), ("-xxxxxx", 70, top, base + 10, False),
                  ("yyyy", 86, top + 15, base + 20, False), ("-zzzzz", 70, top + 30, base + 30, False)]
-    xs = column_starts(pieces(_chars(spec)), 0, 200, None)
-    assert [round(x) for x in xs] == [58]
+    xs = column_starts(pieces(_chars(spec), em=12), 0, 200, None, em=12)
+    assert [round(x) for x in xs] == [59]           # just left of the column's text (60)
 
 
 def test_stream_rows_from_cell_order():
@@ -269,12 +294,12 @@ def test_stream_rows_from_cell_order():
     # column 2 only; the stream runs cell by cell
     spec = [("aa", 10, 10, 0, False), ("b1", 60, 10, 10, False), ("b2", 60, 24, 20, False),
             ("b3", 60, 38, 30, False), ("cc", 60, 60, 40, False)]
-    cuts = stream_rows(pieces(_chars(spec)), [0, 55, 200])
+    cuts = stream_rows(pieces(_chars(spec), em=12), [0, 55, 200], em=12)
     assert len(cuts) == 1 and 50 < cuts[0] < 60
 
 
 def test_page_break_continuation_rules():
-    from extractors.pdf import _atomic_values, _rest_of_row
+    from extractors.pdf_flow import _atomic_values, _rest_of_row
     from pipeline.records import Cell
 
     def row(*texts):

@@ -1,0 +1,223 @@
+"""Pages -> one document: running headers and footers, tables continued over pages.
+
+* A paragraph is *running* (page header/footer, page number) when the same text (digits
+  ignored) stands at the same place on many pages, or it is a bare page number near the
+  top or bottom edge.
+* A table continues on the next page when it is the last thing on its page and the next
+  page's first thing (running text aside) is a table with the same column edges (within
+  ``same_columns`` em, or a subset of them: a continuation that found fewer columns).
+  The continuation's first rows that repeat the table's first rows (a repeated header
+  block) are dropped; a row cut by the page break is joined to the row above it.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+from extractors.pdf_cells import grid_table
+from extractors.pdf_grid import Grid, GridCell
+from extractors.pdf_lines import join_lines, joins_inside_word
+from extractors.pdf_settings import DEFAULT, TableSettings
+from pipeline.records import Cell, Paragraph, Table
+
+_PAGE_NO = re.compile(r"[-–—(\[\s]*(?:(?:หน้า|page)\s*)?[0-9๐-๙]{1,4}(?:\s*(?:/|จาก|of)\s*[0-9๐-๙]{1,4})?[-–—)\]\s]*",
+                      re.I)
+_NUMBER = re.compile(r"[0-9๐-๙]+(?:[.,][0-9๐-๙]+)?%?")
+_DIGITS = re.compile(r"[0-9๐-๙]+")
+
+
+@dataclass
+class PageTable:
+    """A table as found on one page, with the geometry continuation needs."""
+    table: Table
+    top_drawn: bool = True            # a rule closes the top of its first row
+    bottom_drawn: bool = True         # a rule closes the bottom of its last row
+    grid: Optional[Grid] = None       # its grid and characters, to read it again in other columns
+    chars: list = field(default_factory=list)
+    fills: list = field(default_factory=list)
+
+    def reslot(self, cols: list[float]) -> None:
+        """Read the table again in the given columns (a continuation whose own layout
+        showed fewer columns than the table it continues): same rows, cells by ``cols``."""
+        ys = self.grid.ys
+        cells = [GridCell(r, c, r + 1, c + 1, (cols[c], ys[r], cols[c + 1], ys[r + 1]))
+                 for r in range(len(ys) - 1) for c in range(len(cols) - 1)]
+        grid = Grid(list(cols), list(ys), cells, self.grid.source, self.top_drawn, self.bottom_drawn)
+        page = self.table.page
+        self.table = grid_table(grid, self.chars, self.fills, page)[0]
+        self.grid = grid
+
+
+@dataclass
+class PageBlocks:
+    page_no: int
+    height: float
+    em: float
+    blocks: list[tuple[float, Union[Paragraph, PageTable]]] = field(default_factory=list)
+
+
+def _key(text: str) -> str:
+    return _DIGITS.sub("0", re.sub(r"\s+", "", text))
+
+
+def mark_running(pages: list[PageBlocks], s: TableSettings = DEFAULT) -> None:
+    """Set ``role='running'`` on page headers, footers and page numbers."""
+    n = len(pages)
+    need = max(2, int(s.running_min_pages * n + 0.999))
+    seen: dict[str, set[int]] = defaultdict(set)
+    for pb in pages:
+        for top, b in pb.blocks:
+            if isinstance(b, Paragraph) and len(b.text) <= 200:
+                seen[_key(b.text)].add(pb.page_no)
+    for pb in pages:
+        edge = 0.12 * pb.height
+        for top, b in pb.blocks:
+            if not isinstance(b, Paragraph):
+                continue
+            near_edge = b.bbox is not None and (b.bbox[1] < edge or b.bbox[3] > pb.height - edge)
+            if (near_edge and _PAGE_NO.fullmatch(b.text.strip())) or \
+                    (n >= 2 and len(seen[_key(b.text)]) >= need and near_edge):
+                b.role = "running"
+
+
+def _body(blocks):
+    return [(t, b) for t, b in blocks if not (isinstance(b, Paragraph) and b.role == "running")]
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _same_columns(a: Table, b: Table, tol: float) -> bool:
+    if not a.cols or not b.cols or len(a.cols) != len(b.cols):
+        return False
+    return all(abs(x - y) <= tol for x, y in zip(a.cols, b.cols))
+
+
+def _fewer_columns(a: Table, b: Table, tol: float) -> bool:
+    """``b`` has the outer edges of ``a`` and a subset of its inner edges."""
+    if not a.cols or not b.cols or len(b.cols) >= len(a.cols) or len(b.cols) < 2:
+        return False
+    if abs(a.cols[0] - b.cols[0]) > tol or abs(a.cols[-1] - b.cols[-1]) > tol:
+        return False
+    return all(min(abs(x - y) for y in a.cols) <= tol for x in b.cols)
+
+
+def _atomic_values(last: list[Cell], first: list[Cell]) -> bool:
+    """A column holding a number in both rows: a number does not run on over a page
+    break, so ``first`` is a row of its own."""
+    return any(_NUMBER.fullmatch(x.text.strip()) and _NUMBER.fullmatch(y.text.strip())
+               for x, y in zip(last, first))
+
+
+def _rest_of_row(last: list[Cell], first: list[Cell]) -> bool:
+    """Does ``first`` look like the rest of ``last``: text only in columns where ``last``
+    has text, several of them, while two or more of ``last``'s cells ended?"""
+    if len(last) != len(first):
+        return False
+    on = [bool(c.text.strip()) for c in first]
+    prev = [bool(c.text.strip()) or c.covered for c in last]
+    if any(o and not p for o, p in zip(on, prev)):
+        return False
+    return sum(on) >= 2 and sum(p and not o for o, p in zip(on, prev)) >= 2
+
+
+def _breaks_inside_word(last: list[Cell], first: list[Cell]) -> bool:
+    return any(x.text and y.text and joins_inside_word(x.text, y.text) for x, y in zip(last, first))
+
+
+def is_cut_row(prev: PageTable, nxt: PageTable, last: list[Cell], first: list[Cell], dropped_header: bool) -> bool:
+    """Is ``first`` (the first row on the new page) the rest of ``last``? Geometry first:
+    neither the old part's bottom nor the new part's top is closed by a rule. Else the
+    shape of the two rows: the new row's first cell is empty while others go on (a row's
+    first column is never empty unless it is cut or merged), the cells that go on are a
+    subset of those that had text, or a cell breaks inside a Thai word. Never when a
+    column holds a number in both rows."""
+    if not any(c.text.strip() for c in first) or _atomic_values(last, first):
+        return False
+    if not prev.bottom_drawn and not nxt.top_drawn and not dropped_header:
+        return True
+    lead = next((c for c in first if not c.covered), None)
+    first_empty = lead is not None and not lead.text.strip() and not last[0].covered
+    return first_empty or _rest_of_row(last, first) or _breaks_inside_word(last, first)
+
+
+def span_owner(rows: list[list[Cell]], r: int, c: int) -> Cell:
+    """The cell whose span covers grid position (r, c) (the cell itself if not covered)."""
+    for rr in range(r, -1, -1):
+        for cc in range(c, -1, -1):
+            cell = rows[rr][cc] if cc < len(rows[rr]) else None
+            if cell is not None and not cell.covered and rr + cell.row_span > r and cc + cell.col_span > c:
+                return cell
+    return rows[r][c]
+
+
+def _merge_row(rows: list[list[Cell]], first: list[Cell]) -> None:
+    """Join ``first`` cell by cell into the last row of ``rows``."""
+    r = len(rows) - 1
+    for i, c in enumerate(first):
+        if c.text and i < len(rows[r]):
+            target = span_owner(rows, r, i)
+            target.text = join_lines([target.text, c.text]) if target.text else c.text
+
+
+def _repeated_rows(a: Table, b: Table) -> int:
+    """How many first rows of ``b`` repeat a run of ``a``'s first rows (a header block
+    repeated on the new page, perhaps without the title row above it)."""
+    def key(row):
+        return [_norm(c.text) for c in row]
+    if not b.rows or not any(c.text for c in b.rows[0]):
+        return 0
+    for j in range(min(4, len(a.rows))):
+        k = 0
+        while k < len(b.rows) and j + k < len(a.rows) and k < 4 and key(b.rows[k]) == key(a.rows[j + k]) \
+                and any(c.text for c in b.rows[k]):
+            k += 1
+        if k:
+            return k
+    return 0
+
+
+def continue_table(prev: PageTable, nxt: PageTable, tol: float) -> bool:
+    """Append ``nxt`` to ``prev`` when it continues it; True if it did."""
+    a, b = prev.table, nxt.table
+    if not (_same_columns(a, b, tol) or _fewer_columns(a, b, tol)):
+        return False
+    if len(b.cols) < len(a.cols):
+        nxt.reslot(a.cols)
+        b = nxt.table
+    k = _repeated_rows(a, b)
+    rows = b.rows[k:]
+    if rows and a.rows and is_cut_row(prev, nxt, a.rows[-1], rows[0], k > 0):
+        _merge_row(a.rows, rows[0])
+        rows = rows[1:]
+    a.rows.extend(rows)
+    a.pages.append(b.page)
+    prev.bottom_drawn = nxt.bottom_drawn
+    return True
+
+
+def assemble(pages: list[PageBlocks], s: TableSettings = DEFAULT) -> list:
+    """Blocks of all pages in reading order, continued tables merged."""
+    mark_running(pages, s)
+    out: list = []
+    open_table: Optional[PageTable] = None       # the last body block, if it is a table
+    for pb in pages:
+        body = _body(pb.blocks)
+        for i, (_, b) in enumerate(pb.blocks):
+            if isinstance(b, PageTable):
+                first_body = bool(body) and body[0][1] is b
+                if open_table is not None and first_body and b.table.page == open_table.table.pages[-1] + 1 \
+                        and continue_table(open_table, b, s.same_columns * pb.em):
+                    continue
+                out.append(b.table)
+                open_table = b
+            else:
+                out.append(b)
+                if b.role != "running":
+                    open_table = None
+        if body and not isinstance(body[-1][1], PageTable):
+            open_table = None
+    return out
