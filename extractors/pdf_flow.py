@@ -20,7 +20,7 @@ from extractors.pdf_cells import grid_table
 from extractors.pdf_grid import Grid, GridCell
 from extractors.pdf_lines import join_lines, joins_inside_word
 from extractors.pdf_settings import DEFAULT, TableSettings
-from pipeline.records import Cell, Paragraph, Table
+from pipeline.records import Cell, Paragraph, Table, cell_owner
 
 _PAGE_NO = re.compile(r"[-–—(\[\s]*(?:(?:หน้า|page)\s*)?[0-9๐-๙]{1,4}(?:\s*(?:/|จาก|of)\s*[0-9๐-๙]{1,4})?[-–—)\]\s]*",
                       re.I)
@@ -144,22 +144,12 @@ def is_cut_row(prev: PageTable, nxt: PageTable, last: list[Cell], first: list[Ce
     return first_empty or _rest_of_row(last, first) or _breaks_inside_word(last, first)
 
 
-def span_owner(rows: list[list[Cell]], r: int, c: int) -> Cell:
-    """The cell whose span covers grid position (r, c) (the cell itself if not covered)."""
-    for rr in range(r, -1, -1):
-        for cc in range(c, -1, -1):
-            cell = rows[rr][cc] if cc < len(rows[rr]) else None
-            if cell is not None and not cell.covered and rr + cell.row_span > r and cc + cell.col_span > c:
-                return cell
-    return rows[r][c]
-
-
 def _merge_row(rows: list[list[Cell]], first: list[Cell]) -> None:
     """Join ``first`` cell by cell into the last row of ``rows``."""
     r = len(rows) - 1
     for i, c in enumerate(first):
         if c.text and i < len(rows[r]):
-            target = span_owner(rows, r, i)
+            target = cell_owner(rows, r, i) or rows[r][i]
             target.text = join_lines([target.text, c.text]) if target.text else c.text
 
 

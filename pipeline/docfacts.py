@@ -17,7 +17,7 @@ from typing import Optional
 
 from pipeline.normalize import normalize_text
 from pipeline.records import DocumentFacts, MeasureRow, Paragraph
-from pipeline.vocab import load_json
+from pipeline.vocab import load_json, load_lines
 
 # A Thai word run (letters and marks, no digits) that starts as a word can: with a consonant
 # or a leading vowel, never with a combining mark or a following vowel ("่อการ", "ามประมวล").
@@ -44,14 +44,16 @@ def _agency_vocab():
             by_form[a] = t
     forms = sorted(by_form, key=len, reverse=True)
     pattern = re.compile("(" + "|".join(re.escape(f) for f in forms) + r")\s*(" + THAI_RUN + ")")
-    return by_form, pattern, set(v["name_stop_words"]), set(v["generic_names"])
+    label = re.compile(r"(?:" + "|".join(re.escape(x) for x in sorted(v.get("labels", []), key=len, reverse=True))
+                       + r")\s*[:：]?\s*$")
+    return by_form, pattern, set(v["name_stop_words"]), set(v["generic_names"]), label
 
 
 @lru_cache(maxsize=4096)
 def cut_name(run: str) -> str:
     """Cut a name run where ordinary words begin ("ปากเกร็ดได้รับคะแนน" -> "ปากเกร็ด")."""
     from pythainlp.tokenize import word_tokenize
-    _, _, stops, _ = _agency_vocab()
+    stops = _agency_vocab()[2]
     kept = []
     for tok in word_tokenize(run, engine="newmm", keep_whitespace=False):
         if kept and tok in stops:
@@ -62,7 +64,7 @@ def cut_name(run: str) -> str:
 
 def agency_mentions(text: str) -> list[tuple[dict, str, int]]:
     """(type entry, name run, position) for every agency-type prefix followed by a name."""
-    by_form, pattern, stops, generic = _agency_vocab()
+    by_form, pattern, stops, generic, _ = _agency_vocab()
     out = []
     for m in pattern.finditer(text):
         run = m.group(2)
@@ -72,41 +74,115 @@ def agency_mentions(text: str) -> list[tuple[dict, str, int]]:
     return out
 
 
+def _oversight_keys() -> tuple[str, ...]:
+    return tuple(re.sub(r"[\s.]", "", x) for x in load_lines("oversight_bodies.txt"))
+
+
 def find_agency(text: str) -> tuple[Optional[str], Optional[str]]:
-    """(full name, agency_type) of the report's own agency."""
+    """(full name, agency_type) of the report's own agency: the name written most often
+    after a type prefix (the title area and a "หน่วยงาน :" label weigh more), the most
+    specific type winning (a hospital over its ministry)."""
     mentions = agency_mentions(text)
     if not mentions:
         return None, None
+    label = _agency_vocab()[4]
+    oversight = _oversight_keys()
     score: Counter = Counter()
     for entry, run, pos in mentions:
         weight = 2 if pos < HEAD_CHARS else 1
+        if label.search(text[max(0, pos - 20):pos]):
+            weight += 4
+        weight /= entry.get("rank", 1)
+        name = cut_name(run)
+        if any(re.sub(r"[\s.]", "", entry["prefix"] + name).startswith(o) for o in oversight if o):
+            continue
         score[(entry["prefix"], run)] += weight                    # written exactly so
-        cut = cut_name(run)
-        if cut != run and len(cut) >= 2:
-            score[(entry["prefix"], cut)] += 0.5 * weight          # or a longer run it begins
+        if name != run and len(name) >= 2:
+            score[(entry["prefix"], name)] += 0.5 * weight          # or a longer run it begins
+    if not score:
+        return None, None
     (prefix, name), _ = max(score.items(), key=lambda kv: (kv[1], -len(kv[0][1])))
     entry = _agency_vocab()[0][prefix]
     return prefix + name, entry["type"]
 
 
+@lru_cache(maxsize=1)
+def _places() -> tuple[frozenset, frozenset]:
+    return frozenset(load_lines("districts.txt")), frozenset(load_lines("provinces.txt"))
+
+
+def place_name(run: str, kind: str) -> Optional[str]:
+    """A district or province as written, if it is one: the longest known name the run
+    begins with, else the run cut at ordinary words when it is within a typo of a known
+    name ("ราชไศล" for ราษีไศล); None for a phrase ("พิษณุโลกขอความร่วมมือ")."""
+    districts, provinces = _places()
+    names = districts if kind == "district" else provinces
+    best = max((n for n in names if run.startswith(n)), key=len, default=None)
+    if best:
+        return best
+    from rapidfuzz.distance import Levenshtein
+    cut = cut_name(run)
+    if len(cut) >= 3 and any(Levenshtein.normalized_similarity(cut, n) >= 0.7 for n in names
+                             if abs(len(n) - len(cut)) <= 2):
+        return cut
+    return None
+
+
+_ADDRESS_LABEL = re.compile(r"(?:สถานที่ตั้ง|ที่ตั้ง|ที่อยู่)\s*[:：]?")
+
+
+def _place_after(tail: str) -> tuple[Optional[str], Optional[str]]:
+    d = re.match(r"\s*(?:(?:ตำบล|ต\.)\s*" + THAI_RUN + r"\s*)?(?:อำเภอ|อ\.)\s*(" + THAI_RUN + ")", tail)
+    p = re.search(r"(?:จังหวัด|จ\.)\s*(" + THAI_RUN + ")", tail)
+    district = place_name(d.group(1), "district") if d else None
+    province = None
+    if p and (d or re.match(r"\s*(?:จังหวัด|จ\.)", tail) or
+              re.match(r"\s*(?:ตำบล|ต\.)\s*" + THAI_RUN + r"\s*(?:อำเภอ|อ\.)", tail)):
+        province = place_name(p.group(1), "province")
+    return district, province
+
+
 def find_place(text: str, agency: Optional[str]) -> tuple[Optional[str], Optional[str]]:
-    """District and province written right after the agency's name."""
+    """District and province: the name itself for types named after a place (สำนักงาน
+    สาธารณสุขอำเภอX), else written right after the agency's name or after an address
+    label ("สถานที่ตั้ง … อำเภอX จังหวัดY"); each checked against the lists of real ones."""
     if not agency:
         return None, None
-    name = agency
     district = province = None
-    for m in re.finditer(re.escape(name), text):
-        tail = text[m.end():m.end() + 90]
-        d = re.match(r"\s*(?:อำเภอ|อ\.)\s*(" + THAI_RUN + ")", tail)
-        p = re.search(r"(?:จังหวัด|จ\.)\s*(" + THAI_RUN + ")", tail)
-        if d and not district:
-            district = cut_name(d.group(1))
-        if p and not province and (d or re.match(r"\s*(?:จังหวัด|จ\.)", tail) or
-                                   re.match(r"\s*(?:ตำบล|ต\.)\s*" + THAI_RUN + r"\s*(?:อำเภอ|อ\.)", tail)):
-            province = cut_name(p.group(1))
-        if district or province:
-            break
+    by_form = _agency_vocab()[0]
+    prefix = max((f for f in by_form if agency.startswith(f)), key=len, default="")
+    kind = by_form[prefix].get("name_is") if prefix else None
+    if kind == "district":
+        district = place_name(agency[len(prefix):], "district")
+    elif kind == "province":
+        province = place_name(agency[len(prefix):], "province")
+    starts = [m.end() for m in re.finditer(re.escape(agency), text)]
+    starts += [m.end() + re.match(r"[\s\d/๐-๙]*", text[m.end():]).end() for m in _ADDRESS_LABEL.finditer(text)]
+    for end in starts:
+        d, p = _place_after(text[end:end + 120])
+        if d or p:
+            return district or d, province or p
     return district, province
+
+
+_REPORT_DATE = re.compile(r"ณ\s*วันที่\s*(\d{1,2})\s*(" + "|".join(
+    ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม",
+     "พฤศจิกายน", "ธันวาคม"]) + r")\s*(?:พ\.\s*ศ\.\s*)?(25\d\d)")
+_MONTHS = {m: i + 1 for i, m in enumerate(["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
+                                            "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"])}
+
+
+def _dated_fiscal_year(text: str) -> Optional[int]:
+    """The fiscal year of the date the report is written on ("ณ วันที่ 2 กันยายน 2567");
+    a 12-month report written in October-December reports the year just ended."""
+    m = _REPORT_DATE.search(text)
+    if not m:
+        return None
+    month, year = _MONTHS[m.group(2)], int(m.group(3))
+    fy = year + (1 if month >= 10 else 0)
+    if month >= 10 and re.search(r"(?:รอบ|ระยะเวลา)\s*12\s*เดือน", text):
+        fy -= 1
+    return fy
 
 
 def _be_year(digits: str) -> Optional[int]:
@@ -138,7 +214,7 @@ def find_fiscal_year(text: str, measures: list[MeasureRow]) -> Optional[int]:
     if votes:
         return votes.most_common(1)[0][0]
     years = [y for fy in _FY.finditer(text) if (y := _be_year(fy.group(1)))]
-    return max(years) if years else None
+    return max(years) if years else _dated_fiscal_year(text)
 
 
 def find_ita_score(text: str) -> tuple[Optional[float], Optional[int], Optional[str]]:

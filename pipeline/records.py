@@ -59,6 +59,21 @@ class Table:
     source: Optional[str] = None                # how the grid was found: txt | rules | text | ocr | docx
 
 
+def cell_owner(rows: list[list[Cell]], r: int, c: int) -> Optional[Cell]:
+    """The cell whose span covers grid position (r, c): the cell itself unless it is
+    covered (None outside the grid)."""
+    if r >= len(rows) or c >= len(rows[r]):
+        return None
+    if not rows[r][c].covered:
+        return rows[r][c]
+    for rr in range(r, -1, -1):
+        for cc in range(c, -1, -1):
+            cell = rows[rr][cc] if cc < len(rows[rr]) else None
+            if cell is not None and not cell.covered and rr + cell.row_span > r and cc + cell.col_span > c:
+                return cell
+    return rows[r][c]
+
+
 @dataclass
 class Paragraph:
     text: str

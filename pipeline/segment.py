@@ -1,14 +1,16 @@
 """Segment an extracted document into measure rows and score rows.
 
 Steps, in order:
-1. find header rows in each table chunk and map them to fields (pipeline.headers);
-2. merge chunks that continue one table (same header repeated, or no header and the same
-   number of columns), joining two-row headers;
-3. classify each logical table as measures, scores or other;
-4. read rows: section rows ("แบบวัด… (IIT)") set the tool/indicator context, rows whose key
-   cell is empty continue the row above, the rest become MeasureRow records;
-5. scores from indicator cells ("๑. การปฏิบัติหน้าที่ ๗๘.๗๙ คะแนน") and from prose
-   ("ข้อ i๑๐ … คะแนน ๖๓.๒๒").
+1. find each table chunk's header block and map its columns (pipeline.header_block);
+2. merge chunks that continue one table (the same columns repeated, or no header and the
+   same number of columns);
+3. classify each logical table: measures (a measure or issue column and at least one of
+   method / owner / period / result / outcome / ticks), scores, or other;
+4. read rows: section rows (one cell across the table, or "ด้าน …/ตัวชี้วัดที่ …") set the
+   tool / indicator / section context; a vertically merged cell gives its text to every
+   row it covers; a row whose key cell is empty (not merged) continues the row above;
+   ticked period and status sub-columns become dates and a status;
+5. scores from indicator cells ("๑. การปฏิบัติหน้าที่ ๗๘.๗๙ คะแนน") and from prose.
 """
 from __future__ import annotations
 
@@ -18,27 +20,22 @@ from typing import Optional
 
 from pipeline.dates import parse_period
 from pipeline.docfacts import document_facts
-from pipeline.headers import header_field
+from pipeline.header_block import (Column, find_header, is_full_width_row, resolve_duplicates, width)
 from pipeline.indicators import indicator_from_text, indicator_tool, tool_in_text
 from pipeline.normalize import normalize_cell, normalize_text
 from pipeline.owners import split_owners
 from pipeline.records import (Cell, ExtractedDocument, MeasureRow, Paragraph, ScoreRow,
-                              SegmentedDocument, Table)
+                              SegmentedDocument, Table, cell_owner)
+from pipeline.ticks import is_ticked, ticked_option, ticked_period
+from pipeline.vocab import load_lines
 
 MEASURE_FIELDS = {"measure", "method", "owner", "period", "result", "outcome", "issue"}
-HEADER_CELL_MAX = 80         # a header cell is short
+DETAIL_FIELDS = {"method", "owner", "period", "result", "outcome"}
 SECTION_ROW_MAX = 160        # a section row ("ด้าน IIT …") is short
-
+_SECTION_WORDS = re.compile(r"^(ด้าน|ตัวชี้วัดที่|ส่วนที่|กลยุทธ์ที่|ยุทธศาสตร์ที่|แผนงานที่|ประเด็นที่\s*\d)")
 _INDICATOR_LABEL = re.compile(r"^\s*ตัวชี้วัด(?:ที่)?\s*\d{1,2}\s*[.:)]?\s*")
 _SCORE_IN_CELL = re.compile(r"(\d{1,3}(?:\.\d{1,2}))\s*(?:คะแนน)?\s*$")
 _ITEM_SCORE = re.compile(r"ข้อ\s*([ieo])\s*(\d{1,2})\b[^\n]*?คะแนน\s*(\d{1,3}(?:\.\d{1,2})?)", re.I)
-
-
-@dataclass
-class Column:
-    index: int
-    header: str
-    field: Optional[str]
 
 
 @dataclass
@@ -46,7 +43,8 @@ class SourceRow:
     cells: list[Cell]
     line: Optional[int]
     page: Optional[int]
-    section: Optional[str] = None   # set on rows that only name a section (tool/indicator)
+    section: Optional[str] = None   # set on rows that only name a section
+    merged: list[bool] = field(default_factory=list)   # per cell: text filled down from a merged cell
 
 
 @dataclass
@@ -58,62 +56,17 @@ class LogicalTable:
 
     @property
     def signature(self) -> tuple:
-        return tuple(c.field for c in self.columns)
+        return tuple((c.field, c.kind) for c in self.columns)
 
     def fields(self) -> set[str]:
         return {c.field for c in self.columns if c.field}
 
+    def has(self, kind: str) -> bool:
+        return any(c.kind == kind for c in self.columns)
+
 
 def _cell_text(row: list[Cell], i: int) -> str:
     return row[i].text if i < len(row) else ""
-
-
-def _header_fields(row: list[Cell]) -> Optional[list[Optional[str]]]:
-    """Fields of a header row, or None if the row is not a header."""
-    texts = [c.text.strip() for c in row]
-    filled = [t for t in texts if t]
-    if not filled or any(len(normalize_cell(t)) > HEADER_CELL_MAX for t in filled):
-        return None
-    fields = [header_field(t) if t else None for t in texts]
-    known = sum(1 for f in fields if f)
-    if known >= 2 and known >= 0.6 * len(filled):
-        return fields
-    return None
-
-
-def _subheader_fields(row: list[Cell], top: list[Cell]) -> Optional[list[Optional[str]]]:
-    """A second header row: only known wordings, at least one of them under a blank
-    (spanned) cell of the first header row — a section row names no spanned column."""
-    texts = [c.text.strip() for c in row]
-    filled = [i for i, t in enumerate(texts) if t]
-    if not filled or any(len(normalize_cell(texts[i])) > HEADER_CELL_MAX for i in filled):
-        return None
-    fields = [header_field(t) if t else None for t in texts]
-    under_span = any(not _cell_text(top, i).strip() for i in filled)
-    if all(fields[i] for i in filled) and under_span:
-        return fields
-    return None
-
-
-def _columns(header_rows: list[list[Cell]]) -> list[Column]:
-    top = header_rows[0]
-    width = max(len(r) for r in header_rows)
-    cols = []
-    parent = ""
-    for i in range(width):
-        t0 = _cell_text(top, i).strip()
-        parent = t0 or parent
-        sub = _cell_text(header_rows[1], i).strip() if len(header_rows) > 1 else ""
-        header = f"{parent} / {sub}" if sub and sub != parent else (t0 or (parent if sub else ""))
-        f = header_field(sub) if sub else None
-        if f is None and t0:
-            f = header_field(t0)
-        if f is None and sub and not t0:
-            f = header_field(parent)
-        cols.append(Column(i, normalize_text(header), f))
-    # a field spanning two columns with no sub-header ("ผลการวิเคราะห์" over two blanks)
-    # keeps the first; the second stays unknown unless its own sub-header names it.
-    return cols
 
 
 def _row_page(row: list[Cell]) -> Optional[int]:
@@ -121,9 +74,25 @@ def _row_page(row: list[Cell]) -> Optional[int]:
         next((c.page for c in row if c.page is not None), None)
 
 
+def _filled_down(rows: list[list[Cell]], r: int) -> tuple[list[Cell], list[bool]]:
+    """Row ``r`` with each cell covered by a vertical merge given the merged cell's text
+    (one owner or one period for a group of rows)."""
+    out, merged = [], []
+    for c, cell in enumerate(rows[r]):
+        owner = cell_owner(rows, r, c) if cell.covered else None
+        if owner is not None and owner.row_span > 1 and all(owner is not x for x in rows[r]):
+            out.append(Cell(owner.text, cell.page, cell.bbox))
+            merged.append(True)
+        else:
+            out.append(cell)
+            merged.append(False)
+    return out, merged
+
+
 def build_tables(blocks: list) -> tuple[list[LogicalTable], list[tuple[int, Paragraph]]]:
-    """Merge table chunks into logical tables; returns tables and the paragraphs, each
-    paragraph with the number of tables that came before it."""
+    """Merge table chunks into logical tables; returns the tables and the paragraphs, each
+    with the number of tables before it. Title rows of tables ("หน่วยงาน : …") are kept as
+    paragraphs too: they name the agency and the period as prose does."""
     tables: list[LogicalTable] = []
     paragraphs: list[tuple[int, Paragraph]] = []
     for block in blocks:
@@ -133,34 +102,35 @@ def build_tables(blocks: list) -> tuple[list[LogicalTable], list[tuple[int, Para
         if not isinstance(block, Table) or not block.rows:
             continue
         rows = block.rows
-        header_rows: list[list[Cell]] = []
-        fields = _header_fields(rows[0])
-        if fields:
-            header_rows.append(rows[0])
-            if len(rows) > 1 and _subheader_fields(rows[1], rows[0]):
-                header_rows.append(rows[1])
-        body_start = len(header_rows)
+        n = width(rows)
+        hb = find_header(rows)
         prev = tables[-1] if tables else None
-        if header_rows:
-            cols = _columns(header_rows)
-            if prev and prev.signature == tuple(c.field for c in cols):
+        if hb is not None:
+            for r in hb.title_rows:
+                paragraphs.append((len(tables), Paragraph(text=rows[r][0].text if rows[r] else "", page=_row_page(rows[r]),
+                                                          line=block.line + r if block.line is not None else None)))
+            resolve_duplicates(hb.columns, rows[hb.end:])
+            sig = tuple((c.field, c.kind) for c in hb.columns)
+            if prev and prev.signature == sig:
                 target = prev           # the header repeated on a new chunk or page
             else:
-                target = LogicalTable(len(tables) + 1, cols)
+                target = LogicalTable(len(tables) + 1, hb.columns)
                 tables.append(target)
-        elif prev and abs(max(len(r) for r in rows) - len(prev.columns)) <= 1 and prev.fields():
-            target = prev               # a chunk with no header continues the table above
+            body_start = hb.end
+        elif prev and abs(n - len(prev.columns)) <= 1 and (prev.fields() or prev.has("tick")):
+            target, body_start = prev, 0    # a chunk with no header continues the table above
         else:
-            width = max(len(r) for r in rows)
-            target = LogicalTable(len(tables) + 1, [Column(i, "", None) for i in range(width)])
+            target = LogicalTable(len(tables) + 1, [Column(i, "", None, "unknown") for i in range(n)])
             tables.append(target)
-        for i, row in enumerate(rows[body_start:], start=body_start):
-            if not any(c.text.strip() for c in row):
-                continue
-            if _header_fields(row) and tuple(_header_fields(row)) == target.signature:
-                continue                # a repeated header inside the chunk
+            body_start = 0
+        header_texts = [[c.text for c in rows[r]] for r in (hb.rows if hb else [])]
+        for i in range(body_start, len(rows)):
+            row = rows[i]
+            if not any(c.text.strip() for c in row) or [c.text for c in row] in header_texts:
+                continue                # empty, or the header repeated inside the chunk
+            cells, merged = _filled_down(rows, i)
             line = block.line + i if block.line is not None else None
-            target.rows.append(SourceRow(row, line, _row_page(row) or block.page))
+            target.rows.append(SourceRow(cells, line, _row_page(row) or block.page, merged=merged))
     for t in tables:
         t.kind = classify(t)
     return tables, paragraphs
@@ -168,8 +138,11 @@ def build_tables(blocks: list) -> tuple[list[LogicalTable], list[tuple[int, Para
 
 def classify(table: LogicalTable) -> str:
     f = table.fields()
-    if (("measure" in f or "method" in f) and len(f & MEASURE_FIELDS) >= 2):
+    ticks = table.has("tick") or table.has("status")
+    if ("measure" in f or "issue" in f) and (f & DETAIL_FIELDS or ticks):
         return "measures"
+    if "method" in f and ({"result", "outcome"} & f or (ticks and "owner" in f)):
+        return "measures"           # activities and what came of them, without a measure column
     if "score" in f or ("indicator" in f and _has_cell_scores(table)):
         return "scores"
     return "other"
@@ -188,17 +161,21 @@ class _Context:
     tool: Optional[str] = None
     indicator: Optional[str] = None
     indicator_no: Optional[int] = None
+    section: Optional[str] = None
 
 
 def _section_row(row: SourceRow, table: LogicalTable) -> Optional[str]:
-    """The text of a row that only names a section (tool or indicator), else None."""
-    texts = {normalize_cell(c.text) for c in row.cells if c.text.strip()}
+    """The text of a row that only names a section, else None: one cell across the table,
+    or the only text of the row naming a tool, an indicator or a numbered part."""
+    texts = {normalize_cell(c.text) for c, m in zip(row.cells, row.merged or [False] * len(row.cells))
+             if c.text.strip() and not m}
     if len(texts) != 1:
         return None
     text = texts.pop()
     if len(text) > SECTION_ROW_MAX:
         return None
-    if tool_in_text(text) or re.match(r"^(ด้าน|ตัวชี้วัดที่|ส่วนที่)", text):
+    spanning = any(c.col_span >= len(table.columns) > 1 for c in row.cells)
+    if spanning or tool_in_text(text) or _SECTION_WORDS.match(text):
         return text
     key_cols = {c.index for c in table.columns if c.field in ("tool", "indicator")}
     first = next(i for i, c in enumerate(row.cells) if c.text.strip())
@@ -214,6 +191,7 @@ def _apply_section(text: str, ctx: _Context) -> None:
         ctx.tool, ctx.indicator, ctx.indicator_no = tool, None, None
     if no:  # the framework fixes each indicator's tool; the name is stored without its label
         ctx.indicator_no, ctx.indicator, ctx.tool = no, _INDICATOR_LABEL.sub("", text) or text, indicator_tool(no)
+    ctx.section = text
 
 
 def _key_column(table: LogicalTable) -> Optional[int]:
@@ -227,7 +205,7 @@ def _key_column(table: LogicalTable) -> Optional[int]:
 def _merge_into(prev: SourceRow, row: SourceRow) -> None:
     """A row cut by a page break or a merged cell: append its cells to the row above."""
     for i, cell in enumerate(row.cells):
-        if not cell.text.strip():
+        if not cell.text.strip() or (row.merged and row.merged[i]):
             continue
         if i < len(prev.cells):
             joined = "\n".join(t for t in (prev.cells[i].text, cell.text) if t.strip())
@@ -236,9 +214,8 @@ def _merge_into(prev: SourceRow, row: SourceRow) -> None:
             prev.cells.append(cell)
 
 
-def measure_rows(table: LogicalTable, warnings: list[str]) -> list[MeasureRow]:
+def _groups(table: LogicalTable) -> list[SourceRow]:
     key = _key_column(table)
-    ctx = _Context()
     tool_cols = [c.index for c in table.columns if c.field in ("tool", "indicator")]
     groups: list[SourceRow] = []
     for row in table.rows:
@@ -252,10 +229,21 @@ def measure_rows(table: LogicalTable, warnings: list[str]) -> list[MeasureRow]:
         if key_empty and not names_section and prev is not None:
             _merge_into(prev, row)
             continue
-        groups.append(SourceRow([Cell(c.text, c.page, c.bbox) for c in row.cells], row.line, row.page))
+        groups.append(SourceRow([Cell(c.text, c.page, c.bbox, shaded=c.shaded) for c in row.cells],
+                                row.line, row.page, merged=list(row.merged)))
+    return groups
 
+
+def measure_rows(table: LogicalTable, warnings: list[str],
+                 ticked: Optional[dict[int, list[tuple]]] = None) -> list[MeasureRow]:
+    """Measure rows of a measures table. ``ticked`` collects, by id of the row, the
+    ticked period columns: they are dated once the fiscal year is known."""
+    ctx = _Context()
+    has_result = any(c.field == "result" for c in table.columns)
+    tick_cols = [c for c in table.columns if c.kind == "tick"]
+    status_cols = [c for c in table.columns if c.kind == "status"]
     rows: list[MeasureRow] = []
-    for g in groups:
+    for g in _groups(table):
         if g.section is not None:
             _apply_section(g.section, ctx)
             continue
@@ -271,9 +259,15 @@ def measure_rows(table: LogicalTable, warnings: list[str]) -> list[MeasureRow]:
         if not any(values.get(f) for f in MEASURE_FIELDS):
             continue
         get = lambda f: "\n".join(values[f]) if values.get(f) else None  # noqa: E731
-        m = MeasureRow(table_no=table.no, row_no=len(rows) + 1, page=g.page, line=g.line, raw=raw)
+        m = MeasureRow(table_no=table.no, row_no=len(rows) + 1, page=g.page, line=g.line, raw=raw,
+                       section=ctx.section)
         for f in ("measure", "issue", "method", "owner", "result", "outcome"):
             setattr(m, f, get(f))
+        status = _status(g, table, status_cols)
+        if status and not has_result:
+            m.result = status
+        elif status:
+            raw["status"] = {"text": status, "page": g.page, "bbox": None, "field": None}
         # tool and indicator: own cells, else the section above / the row above ("same as above")
         tool_text, ind_text = get("tool"), get("indicator")
         if tool_text:
@@ -291,10 +285,29 @@ def measure_rows(table: LogicalTable, warnings: list[str]) -> list[MeasureRow]:
             p = parse_period(period)
             m.period_start, m.period_end = p.start, p.end
             warnings.extend(f"table {table.no} row {m.row_no}: {w}" for w in p.warnings)
+        ticks = [c.tick for c in tick_cols if c.index < len(g.cells)
+                 and is_ticked(g.cells[c.index], [g.cells[t.index] for t in tick_cols if t.index < len(g.cells)])]
+        if ticks:
+            raw["ticks"] = {"text": " ".join(map(str, ticks)), "page": g.page, "bbox": None, "field": "period"}
+            if ticked is not None:
+                ticked[id(m)] = ticks
         if m.owner:
             m.owners = split_owners(m.owner)
         rows.append(m)
     return rows
+
+
+def _status(g: SourceRow, table: LogicalTable, status_cols: list[Column]) -> Optional[str]:
+    """The ticked status sub-column's wording, or the ticked option of a tick-box list."""
+    group = [g.cells[c.index] for c in status_cols if c.index < len(g.cells)]
+    ticked = [c.status for c in status_cols if c.index < len(g.cells) and is_ticked(g.cells[c.index], group)]
+    if ticked:
+        return ticked[0]
+    for c in table.columns:
+        if c.kind == "status_list" and c.index < len(g.cells):
+            if opt := ticked_option(normalize_cell(g.cells[c.index].text)):
+                return opt
+    return None
 
 
 def _cell_scores(table: LogicalTable) -> list[ScoreRow]:
@@ -339,24 +352,54 @@ def prose_scores(paragraphs: list[Paragraph]) -> list[ScoreRow]:
     return out
 
 
+def _why_empty(tables: list[LogicalTable]) -> str:
+    """The reason a document has no measure table, for a person reading the warnings."""
+    kinds = [t for t in tables if t.fields()]
+    if not kinds:
+        return "no measure table found"
+    t = max(kinds, key=lambda t: len(t.fields()))
+    return ("no measure table found: the largest table has columns " +
+            ", ".join(sorted(t.fields())) + " only (no measure or issue column beside method, owner, period or result)")
+
+
+def mentions_ita(blocks: list) -> bool:
+    """Does the document name what ITA measures reports are about (schemas/ita_terms.txt)?"""
+    terms = load_lines("ita_terms.txt")
+    for b in blocks:
+        texts = [b.text] if isinstance(b, Paragraph) else [c.text for r in b.rows for c in r] if isinstance(b, Table) else []
+        for t in texts:
+            t = normalize_text(t)
+            if any(term in t for term in terms):
+                return True
+    return False
+
+
 def segment(doc: ExtractedDocument) -> SegmentedDocument:
     warnings: list[str] = []
     tables, paragraphs = build_tables(doc.blocks)
     measures: list[MeasureRow] = []
     scores: list[ScoreRow] = []
+    ticked: dict[int, list[tuple]] = {}
     for t in tables:
         if t.kind == "measures":
-            unknown = [c.header for c in t.columns if c.field is None and c.header]
+            unknown = [c.header for c in t.columns if c.kind == "unknown" and c.header]
             if unknown:
                 warnings.append(f"table {t.no}: unknown column header(s) kept in raw: " + ", ".join(unknown))
-            measures.extend(measure_rows(t, warnings))
+            measures.extend(measure_rows(t, warnings, ticked))
         if t.kind in ("scores", "measures"):
             scores.extend(_cell_scores(t))
     scores.extend(prose_scores([p for _, p in paragraphs]))
     facts = document_facts([p for _, p in paragraphs], measures)
     for s in scores:
         s.year = facts.ita_score_year
-    if not any(t.kind == "measures" for t in tables):
-        warnings.append("no measure table found")
+    for m in measures:
+        if id(m) in ticked and not m.period_text:
+            m.period_start, m.period_end = ticked_period(ticked[id(m)], facts.fiscal_year)
+    if measures and not mentions_ita(doc.blocks):
+        measures = []
+        warnings.append("not an ITA measures report: its tables look like measures, but the text never names "
+                        "มาตรการ, คุณธรรม, ความโปร่งใส, ทุจริต or ITA (schemas/ita_terms.txt); no rows stored")
+    elif not any(t.kind == "measures" for t in tables):
+        warnings.append(_why_empty(tables))
     return SegmentedDocument(extracted=doc, facts=facts, measures=measures, scores=scores,
                              warnings=doc.warnings + warnings)
