@@ -73,7 +73,7 @@ def page_tables(model: PageModel, s: TableSettings) -> tuple[list[PageTable], li
     free = [c for c in model.chars if id(c) not in taken]
     hs = [h for comp in rest for h in comp[0]]
     vs = [v for comp in rest for v in comp[1]]
-    for bbox, ys in rule_regions(hs, vs, model.width, boxes, em, s):
+    for bbox, ys in rule_regions(hs, vs, model.width, boxes, free, em, s):
         for g in text_grids(bbox, ys, free, em, s):
             t, ids = grid_table(g, free, model.fills, model.page_no, s)
             if ids:

@@ -21,6 +21,7 @@ rules rest on:
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -63,15 +64,24 @@ def _text_lines(chars):
 
 def pieces(chars, em: float, s: TableSettings = DEFAULT) -> list[Piece]:
     """Text lines split into the pieces of separate cells: at stream jumps and at white
-    gaps without a space character (or very wide gaps)."""
+    gaps without a space character (or very wide gaps). Marks count for the white (their
+    boxes fill it where a producer splits a cluster's box among its characters) but not
+    for stream order (some producers write them apart)."""
     gap_space, gap_no_space = s.gap_space * em, s.gap_no_space * em
     base = [c for c in chars if not _MARK.match(c.c)]
+    marks = sorted((c for c in chars if _MARK.match(c.c)), key=lambda c: c.x0)
+    mark_x0 = [m.x0 for m in marks]
     out: list[Piece] = []
     for line in _text_lines(base):
         line.sort(key=lambda c: c.x0)
+        mid = line[len(line) // 2]
         cur = [line[0]]
         right = line[0].x1
         for a, b in zip(line, line[1:]):
+            lo, hi = bisect.bisect_left(mark_x0, a.x0), bisect.bisect_left(mark_x0, b.x0)
+            for m in marks[lo:hi]:
+                if mid.top <= m.cy <= mid.bottom:
+                    right = max(right, m.x1)
             gap = b.x0 - right
             jump = abs(b.idx - a.idx) > STREAM_JUMP if a.idx >= 0 and b.idx >= 0 else False
             label = not jump and gap < gap_space and _LABEL.fullmatch("".join(c.c for c in cur))

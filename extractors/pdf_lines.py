@@ -42,7 +42,10 @@ def _runs(chars: list[Ch]) -> list[list[Ch]]:
             h = max(1e-3, min(prev.bottom - prev.top, ch.bottom - ch.top))
             same_band = abs(ch.cy - prev.cy) < 0.5 * h
             if MARK.match(ch.c):
-                back = ch.cx < prev.x0 - 0.5 * h or ch.cx > prev.x1 + 0.8 * h
+                # a mark sits over its base: one whose centre is left of the base it would
+                # follow belongs to an earlier letter ("ทัง้" written for "ทั้ง")
+                base = next((c for c in reversed(cur) if not MARK.match(c.c)), prev)
+                back = ch.cx < base.x0 - 0.1 * h or ch.cx > prev.x1 + 0.8 * h
             else:
                 back = ch.x0 < prev.x0 - 0.5 * h
             if not same_band or back:

@@ -24,6 +24,7 @@ _SPACES = " \t\u00a0"
 _INVISIBLE = "\r\n\u200b\ufeff\x00"
 SOFT_HYPHEN = "\u00ad"           # what pdfium's generated line-break hyphen becomes
 DEFAULT_EM = 12.0                # pt: the em of a page without text (rules only)
+BAND_ABOVE, BAND_BELOW = 0.75, 0.2   # a character's band: this many font sizes above/below its baseline
 
 
 @dataclass
@@ -34,9 +35,10 @@ class Ch:
     x1: float
     bottom: float
     space_before: bool = False
-    idx: int = -1              # position in the page's character stream
+    idx: int = -1              # position in the page's character stream (spaces not counted)
     hard_space: bool = False   # the space before is in the PDF (not one pdfium generated)
     bold: bool = False
+    size: float = 0.0          # font size as drawn (font size x text matrix scale), pt
 
     @property
     def cx(self) -> float:
@@ -200,7 +202,12 @@ def page_chars(page, textpage, space: _Space) -> list[Ch]:
     rect = pdfium_c.FS_RECTF()
     loose = pdfium_c.FPDFText_GetLooseCharBox
     weight = pdfium_c.FPDFText_GetFontWeight
+    font_size = pdfium_c.FPDFText_GetFontSize
+    get_matrix = pdfium_c.FPDFText_GetMatrix
+    matrix = pdfium_c.FS_MATRIX()
     generated = pdfium_c.FPDFText_IsGenerated
+    origin = pdfium_c.FPDFText_GetCharOrigin
+    ox, oy = ctypes.c_double(), ctypes.c_double()
     raw = tp.raw
     out: list[Ch] = []
     seen = set()
@@ -218,19 +225,79 @@ def page_chars(page, textpage, space: _Space) -> list[Ch]:
             c = _symbol(tp, i, c)
         loose(raw, i, rect)
         x0, top, x1, bottom = space.box(rect.left, rect.bottom, rect.right, rect.top)
+        get_matrix(raw, i, matrix)
+        size = font_size(raw, i) * abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+        if 3.0 <= size <= 200.0 and origin(raw, i, ox, oy) and abs(matrix.b) < 1e-3 and abs(matrix.c) < 1e-3:
+            # one band per line, from the baseline: loose boxes of one line differ in
+            # height by producer (Skia: clusters get glyph boxes, other letters the font's)
+            base = space.box(ox.value, oy.value, ox.value, oy.value)[1]
+            top, bottom = base - BAND_ABOVE * size, base + BAND_BELOW * size
         key = (c, round(x0), round(top))
         if key in seen:
             continue
         seen.add(key)
+        if sp and not hard and out and out[-1].c == "\u0e33" and "\u0e01" <= c <= "\u0e4e" \
+                and x0 - out[-1].x1 < 0.6 * out[-1].size:
+            # Skia draws sara am wider than its box: pdfium sees white and makes up a
+            # space ("ดำ เนินการ"); the sara am reaches the next letter
+            out[-1].x1 = x0
+            sp = False
         w = weight(raw, i)
-        out.append(Ch(c, x0, top, x1, bottom, sp, i, hard, 600 <= w <= 1000))
+        out.append(Ch(c, x0, top, x1, bottom, sp, len(out), hard, 600 <= w <= 1000, size))
         sp = hard = False
+    return drop_doubled_clusters(out)
+
+
+_CLUSTER_MARK = re.compile("[\u0e31\u0e33-\u0e3a\u0e47-\u0e4e]")
+
+
+def drop_doubled_clusters(chars: list[Ch]) -> list[Ch]:
+    """Skia (Chrome, Google Docs) wraps each glyph of a Thai cluster in the cluster's
+    /ActualText, so pdfium reads "ชี้" once per glyph ("ตัวชี้วัชี้ วัด"). A repeat is a run
+    of 2-4 characters with a mark that equals a run just before it in the stream and lies
+    on top of it (inside its x extent, on its line): legitimate text never repeats a
+    cluster in place."""
+    out: list[Ch] = []
+    i, n = 0, len(chars)
+    while i < n:
+        dropped = 0
+        for size in (4, 3, 2):
+            seq = chars[i:i + size]
+            if len(seq) < size or not any(_CLUSTER_MARK.match(c.c) for c in seq):
+                continue
+            text = "".join(c.c for c in seq)
+            for j in range(max(0, len(out) - 12), len(out) - size + 1):
+                orig = out[j:j + size]
+                if "".join(c.c for c in orig) != text:
+                    continue
+                h = max(1e-3, max(c.bottom - c.top for c in orig))
+                lo, hi = orig[0].x0 - 0.2 * h, orig[-1].x1 + 0.2 * h
+                cy = (orig[0].top + orig[0].bottom) / 2
+                if all(lo <= c.cx <= hi and abs(c.cy - cy) < 0.5 * h for c in seq):
+                    dropped = size
+                    break
+            if dropped:
+                break
+        if dropped:
+            i += dropped
+            nxt = chars[i] if i < n else None
+            if nxt is not None and nxt.space_before and not nxt.hard_space and out and \
+                    nxt.x0 - out[-1].x1 < 0.25 * max(nxt.size, 1.0):
+                nxt.space_before = False     # the white pdfium saw was after the repeat
+            continue
+        out.append(chars[i])
+        i += 1
+    if len(out) < n:                 # stream positions without the holes the repeats left
+        for k, c in enumerate(out):
+            c.idx = k
     return out
 
 
 def page_em(chars: list[Ch]) -> float:
-    hs = [c.bottom - c.top for c in chars if not MARK.match(c.c) and c.bottom > c.top]
-    return statistics.median(hs) if hs else DEFAULT_EM
+    """The page's font size: the median size its letters are drawn at (character boxes
+    are no measure: their height varies by producer from 0.6 to 1.8 times the size)."""
+    sizes = [c.size for c in chars if 3.0 <= c.size <= 100.0 and not MARK.match(c.c)]
+    return statistics.median(sizes) if sizes else DEFAULT_EM
 
 
 # ---------------------------------------------------------------- graphics
@@ -277,11 +344,12 @@ def _bounds(obj, ctm):
     return (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
 
 
-def _visible(obj, getter) -> bool:
+def _visible(obj, getter, limit: float = 0.92) -> bool:
+    """Painted in a colour that shows on white (lighter than ``limit`` grey is white)."""
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
     if not getter(obj, r, g, b, a):
         return True
-    return a.value > 40 and _grey(r.value, g.value, b.value) < 0.92
+    return a.value > 40 and _grey(r.value, g.value, b.value) < limit
 
 
 def _subpaths(obj, ctm):
@@ -341,14 +409,18 @@ def page_graphics(page, space: _Space, em: float, s: TableSettings = DEFAULT):
     def add_box(x0, y0, x1, y1, filled, stroked, fill_visible, stroke_visible, grey):
         bx0, btop, bx1, bbottom = space.box(x0, y0, x1, y1)
         w, h = bx1 - bx0, bbottom - btop
-        if filled and fill_visible and (w <= thin or h <= thin):
+        if filled and fill_visible and grey < 0.92 and (w <= thin or h <= thin):
             if w >= h:
                 pieces.append(("h", (btop + bbottom) / 2, bx0, bx1))
             else:
                 pieces.append(("v", (bx0 + bx1) / 2, btop, bbottom))
             return
-        if filled and fill_visible and w * h < 0.5 * page_area:
+        if filled and fill_visible and w > thin and h > thin and w * h < 0.5 * page_area:
+            # a shaded cell or row: its edges bound cells as rules do (a shaded header
+            # hides the rules under it; zebra rows have no rules at all)
             fills.append(Fill(bx0, btop, bx1, bbottom, grey))
+            pieces.extend([("h", btop, bx0, bx1), ("h", bbottom, bx0, bx1),
+                           ("v", bx0, btop, bbottom), ("v", bx1, btop, bbottom)])
         if stroked and stroke_visible:
             if w > tiny:
                 pieces.append(("h", btop, bx0, bx1))
@@ -367,7 +439,7 @@ def page_graphics(page, space: _Space, em: float, s: TableSettings = DEFAULT):
         filled, stroked = fill_mode.value != 0, bool(stroke_mode.value)
         if not filled and not stroked:
             continue
-        fv = filled and _visible(obj, pdfium_c.FPDFPageObj_GetFillColor)
+        fv = filled and _visible(obj, pdfium_c.FPDFPageObj_GetFillColor, 0.985)
         sv = stroked and _visible(obj, pdfium_c.FPDFPageObj_GetStrokeColor)
         if not fv and not sv:
             continue
@@ -449,35 +521,36 @@ def _rule(orient, pos, cur, min_len, s) -> Optional[Rule]:
 
 # ---------------------------------------------------------------- the page
 def document_em(doc, sample_pages: int = 12, per_page: int = 400) -> float:
-    """The document's character height: the median over a sample of pages (a cover page
-    in 40 pt or a page of tiny footnotes does not set the unit for the others)."""
+    """The document's font size: the median over a sample of pages (a cover page in 40 pt
+    or a page of tiny footnotes does not set the unit for the others)."""
     import pypdfium2.raw as pdfium_c
 
     n = len(doc)
     picks = sorted({int(k * n / sample_pages) for k in range(min(n, sample_pages))})
-    rect = pdfium_c.FS_RECTF()
-    hs: list[float] = []
+    matrix = pdfium_c.FS_MATRIX()
+    sizes: list[float] = []
     for i in picks:
         page = doc[i]
         tp = page.get_textpage()
         try:
             count = tp.count_chars()
-            step = max(1, count // per_page)
-            for k in range(0, count, step):
-                if "\u0e01" <= chr(pdfium_c.FPDFText_GetUnicode(tp.raw, k)) <= "\u0e2e" or \
-                        chr(pdfium_c.FPDFText_GetUnicode(tp.raw, k)).isalnum():
-                    pdfium_c.FPDFText_GetLooseCharBox(tp.raw, k, rect)
-                    if rect.top > rect.bottom:
-                        hs.append(rect.top - rect.bottom)
+            for k in range(0, max(0, count), max(1, count // per_page)):
+                c = chr(pdfium_c.FPDFText_GetUnicode(tp.raw, k))
+                if "\u0e01" <= c <= "\u0e2e" or c.isalnum():
+                    pdfium_c.FPDFText_GetMatrix(tp.raw, k, matrix)
+                    size = pdfium_c.FPDFText_GetFontSize(tp.raw, k) * \
+                        abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+                    if 3.0 <= size <= 100.0:
+                        sizes.append(size)
         finally:
             tp.close()
             page.close()
-    return statistics.median(hs) if hs else DEFAULT_EM
+    return statistics.median(sizes) if sizes else DEFAULT_EM
 
 
 def read_page(page, page_no: int, s: TableSettings = DEFAULT, doc_em: Optional[float] = None) -> PageModel:
-    """The page as plain data. Its em is its own median character height when it has
-    enough text and that agrees with the document's, else the document's."""
+    """The page as plain data. Its em is its own font size when it has enough text and
+    that agrees with the document's, else the document's."""
     space = _Space(page)
     tp = page.get_textpage()
     try:

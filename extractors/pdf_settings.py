@@ -1,9 +1,9 @@
 """Every tolerance of the PDF table finder, in one place.
 
-Distances are in **em**: the page's median character height (the loose box of pdfium:
-font ascent to descent, about 1.1x the font size for TH Sarabun). A report set in 14 pt
-and one in 16 pt, portrait or landscape, get the same rules in their own units; no
-tolerance here or anywhere in the PDF path is in absolute points.
+Distances are in **em**: the page's font size (the median size its letters are drawn at,
+font size times text-matrix scale). A report set in 14 pt and one in 16 pt, portrait or
+landscape, get the same rules in their own units; no tolerance here or anywhere in the
+PDF path is in absolute points.
 
 Override per run: ``TableSettings(snap=0.3)``, or the environment variable
 ``ITA_TABLE_SETTINGS="snap=0.3,edge_cover=0.5"`` (read by ``from_env``).
@@ -27,7 +27,7 @@ class TableSettings:
     # --- grids
     min_cell: float = 0.5             # grid lines closer than this are one line (double borders)
     frame_min_height: float = 1.2     # an area of rules lower than this is a separator, not a table
-    hrule_min_width: float = 8.0      # horizontal rules marking a table without vertical rules are this long
+    hrule_min_width: float = 5.5      # horizontal rules marking a table without vertical rules are this long
     same_extent: float = 0.6          # rules of one stack start and end within this of each other
     # --- text strategy (tables without vertical rules)
     align: float = 0.15               # line starts within this are one column start
@@ -36,6 +36,7 @@ class TableSettings:
     gutter_min: float = 0.22          # narrowest white column between two table columns
     gutter_wide: float = 0.5          # wider than any word space
     row_pitch_jump: float = 0.15      # a baseline step this much over the usual line pitch starts a row
+    max_line_pitch: float = 2.0       # ... and any step this long (no line spacing is so wide)
     text_line_width: float = 0.85     # a line this share of the area's width, without gutters, is prose
     # --- cells and lines
     line_band: float = 0.5            # characters whose centres are this close vertically share a line

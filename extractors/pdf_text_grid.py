@@ -32,17 +32,19 @@ def inside(ch: Ch, b: Box) -> bool:
 
 
 # ---------------------------------------------------------------- areas
-def rule_regions(hrules: list[Rule], vrules: list[Rule], width: float, taken: list[Box], em: float,
-                 s: TableSettings = DEFAULT) -> list[tuple[Box, list[float]]]:
+def rule_regions(hrules: list[Rule], vrules: list[Rule], width: float, taken: list[Box], chars: list[Ch],
+                 em: float, s: TableSettings = DEFAULT) -> list[tuple[Box, list[float]]]:
     """Table areas marked by rules that are not full grids: stacks of horizontal rules of
     the same extent, frames (top and bottom rules joined by side rules), a pair of side
-    rules of the same extent. -> [(bbox, row rule ys)]. Areas in ``taken`` are skipped."""
+    rules of the same extent, and the aligned text that goes on past the first or last
+    rule (booktabs: rules only above and under the header and at the end; a page of it
+    may have one rule or none). -> [(bbox, row rule ys)]. Areas in ``taken`` are skipped."""
     ext, near = s.same_extent * em, s.touch * em
 
     def free(x0, top, x1, bottom):
         return not any(t[0] - near <= x0 and x1 <= t[2] + near and t[1] - near <= top and bottom <= t[3] + near
                        for t in taken)
-    hs = [h for h in hrules if h.length >= min(s.hrule_min_width * em, 0.5 * width) and not h.dashed
+    hs = [h for h in hrules if h.length >= max(s.hrule_min_width * em, 0.15 * width) and not h.dashed
           and free(h.a, h.pos, h.b, h.pos)]
     vs = [v for v in vrules if v.length >= 1.2 * em and free(v.pos, v.a, v.pos, v.b)]
     stacks: list[list[Rule]] = []
@@ -64,8 +66,12 @@ def rule_regions(hrules: list[Rule], vrules: list[Rule], width: float, taken: li
                 top, bottom = min(top, v.a), max(bottom, v.b)
                 used_v.add(k)
                 spans.append((v.a, v.b))
-        if bottom - top < s.frame_min_height * em:
+        lone = bottom - top < s.frame_min_height * em
+        below = columnar_extent(chars, x0, x1, bottom, +1, em, s, 2 if lone else 1)
+        above = columnar_extent(chars, x0, x1, top, -1, em, s, 2 if lone else 1)
+        if lone and below is None and above is None:
             continue                                # a lone rule (signature line, separator)
+        top, bottom = min(top, above or top), max(bottom, below or bottom)
         ys = [h.pos for h in st]
         parts: list[list[float]] = []               # side rules with a break: two frames
         for a, b in sorted(spans):
@@ -85,6 +91,38 @@ def rule_regions(hrules: list[Rule], vrules: list[Rule], width: float, taken: li
                 x0, x1 = sorted((a.pos, b.pos))
                 regions.append(((x0, min(a.a, b.a), x1, max(a.b, b.b)), []))
     return [(b, ys) for b, ys in regions if not any(overlap(b, t) > 0.5 * _area(b) for t in taken)]
+
+
+def columnar_extent(chars: list[Ch], x0: float, x1: float, y: float, direction: int, em: float,
+                    s: TableSettings = DEFAULT, min_rows: int = 1) -> Optional[float]:
+    """How far from a rule at ``y`` (down: +1, up: -1) the text inside [x0, x1] goes on as
+    table rows: lines of several cells, or a wrapped cell's line starting at one of their
+    column starts, one line pitch after another; prose across the area, a wider line or
+    a gap of a blank line ends it. None when fewer than ``min_rows`` lines of several
+    cells follow the rule."""
+    near = [c for c in chars if x0 - 2 * em <= c.cx <= x1 + 2 * em and (c.cy - y) * direction > 0]
+    lines = base_lines(near, em)
+    if direction < 0:
+        lines.reverse()
+    starts: list[float] = []
+    multi, edge, prev = 0, None, y
+    for line in lines:
+        base = _baseline(line)
+        if abs(base - prev) > (2.2 * em if edge is not None else 2.5 * em):
+            break
+        if min(c.x0 for c in line) < x0 - 0.5 * em or max(c.x1 for c in line) > x1 + 0.5 * em:
+            break
+        if _is_text_line(line, x0, x1, em, s):
+            break
+        ps = layout.pieces(line, em, s)
+        if len(ps) >= 2:
+            multi += 1
+            starts.extend(p.x0 for p in ps)
+        elif not any(abs(ps[0].x0 - x) <= 0.3 * em for x in starts):
+            break
+        edge = max(c.bottom for c in line) if direction > 0 else min(c.top for c in line)
+        prev = base
+    return edge if edge is not None and multi >= min_rows else None
 
 
 # ---------------------------------------------------------------- lines and gutters
@@ -182,7 +220,8 @@ def split_by_gaps(chars: list[Ch], top: float, bottom: float, em: float, s: Tabl
     pitch = sorted(steps)[len(steps) // 3]          # the usual line pitch (lower third)
     cuts = [top]
     for i, st in enumerate(steps):
-        if st >= pitch + s.row_pitch_jump * em:
+        # a step past the usual pitch, or one no line spacing reaches (rows of one line each)
+        if st >= pitch + s.row_pitch_jump * em or st >= s.max_line_pitch * em:
             nxt_top = min(c.top for c in lines[i + 1])
             prev_bottom = max(c.bottom for c in lines[i])
             cuts.append((max(prev_bottom, nxt_top - 0.5 * (st - pitch)) + nxt_top) / 2 - 0.07 * em)
