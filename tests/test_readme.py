@@ -80,7 +80,7 @@ def corpus_db(tmp_path_factory):
     return db
 
 
-def _show_counts(db):
+def _show_counts(db, ita):
     """measures per document as `ita show` prints them, with the document's agency and year."""
     import duckdb
     con = duckdb.connect(str(db), read_only=True)
@@ -88,14 +88,15 @@ def _show_counts(db):
     con.close()
     out = {}
     for path, agency, year in docs:
-        shown = run_ita("show", path, "--db", db).stdout
+        code, shown, err = ita("show", path, "--db", db)
+        assert code == 0, err
         out[path] = (agency, year, int(re.search(r"^measures \((\d+)\):", shown, flags=re.M).group(1)))
     return out
 
 
 @pytest.mark.slow
-def test_readme_first_queries_match_show_per_document(corpus_db):
-    shown = _show_counts(corpus_db)
+def test_readme_first_queries_match_show_per_document(corpus_db, ita):
+    shown = _show_counts(corpus_db, ita)
     assert len(shown) == len([p for p in CORPUS.iterdir() if p.suffix in (".pdf", ".txt")])
     per_agency = Counter()
     for agency, year, n in shown.values():
@@ -103,11 +104,11 @@ def test_readme_first_queries_match_show_per_document(corpus_db):
             per_agency[(agency or None, year)] += n
     first = next(c for c in COMMANDS if c[0] == "query" and "measures_by_agency group by all" in " ".join(c))
     args = [str(corpus_db) if a == "data/ita.duckdb" else a for a in first] + ["--format", "json"]
-    rows = json.loads(run_ita(*args, cwd=ROOT).stdout)
+    rows = json.loads(ita(*args)[1])
     assert {(r["agency"], r["fiscal_year"]): r["measures"] for r in rows} == dict(per_agency)
     assert sum(r["measures"] for r in rows) == sum(n for *_, n in shown.values())
     # no report is counted twice (corpus/ holds each report once)
     owners = next(c for c in COMMANDS if c[0] == "query" and "measure_owners" in " ".join(c))
     args = [str(corpus_db) if a == "data/ita.duckdb" else a for a in owners] + ["--format", "json"]
-    units = json.loads(run_ita(*args, cwd=ROOT).stdout)
+    units = json.loads(ita(*args)[1])
     assert units and all(u["n"] <= sum(n for *_, n in shown.values()) for u in units)
