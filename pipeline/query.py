@@ -43,7 +43,10 @@ def check_db_path(db: str, *, must_exist: bool) -> None:
             head = f.read(12)
     except OSError as e:
         raise DbError(f"cannot read --db {db}: {e.strerror or e}") from None
-    if head and head[8:12] != DUCKDB_MAGIC:
+    if not head:
+        raise DbError(f"--db {db} is an empty file, not a DuckDB database: remove it (ita ingest then makes "
+                      "the database) or give another --db path")
+    if head[8:12] != DUCKDB_MAGIC:
         raise DbError(f"--db {db} is not a DuckDB database (another kind of file): give the .duckdb file "
                       "that `ita ingest` made, or a new name to make one")
 

@@ -25,16 +25,19 @@ NEWLINE_MARK = "↵"           # a line break inside a table cell
 COLUMN_GAP = "  "
 MIN_COLUMN = 4               # a column is never cut narrower than this (or its content) …
 HEADER_KEEP = 10             # … nor than this much of its header; columns that do not fit then are left out
-DEFAULT_WIDTH = 100          # when the width of the output cannot be known
+DEFAULT_WIDTH = 100          # when the output is not a terminal and $COLUMNS is not set
 
-# C0 and C1 controls (but tab and newline, handled per format), DEL, and the bidi overrides
-# and isolates that reorder what a terminal shows ("Trojan source")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls (but tab and newline, handled per format), DEL, the bidi overrides and
+# isolates that reorder what a terminal shows ("Trojan source"), and lone surrogates (the
+# undecodable bytes of a file name, which cannot be printed as UTF-8)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")   # json.dumps escapes C0 itself
 
 
 def _escape(m: re.Match) -> str:
     c = ord(m.group())
+    if 0xDC80 <= c <= 0xDCFF:               # os.fsdecode's stand-in for an undecodable byte
+        c -= 0xDC00
     return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
 
 

@@ -84,6 +84,15 @@ def test_db_that_is_a_folder_or_another_kind_of_file(ita, tmp_path, seed_txt_db)
     assert other.read_text().startswith("not a database")           # never overwritten
 
 
+def test_empty_file_as_db_is_not_a_database(ita, tmp_path):
+    empty = tmp_path / "ita.duckdb"
+    empty.touch()
+    for cmd in (["query", "select 1"], ["ingest", CORPUS / "000_eec639967c242c08.txt", "--no-progress"]):
+        code, out, err = ita(*cmd, "--db", empty)
+        _one_line_exit_2(code, out, err)
+        assert "empty file" in err
+
+
 def test_missing_database_and_missing_folder(ita, tmp_path):
     code, out, err = ita("query", "select 1", "--db", tmp_path / "none.duckdb")
     _one_line_exit_2(code, out, err)

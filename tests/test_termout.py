@@ -2,6 +2,7 @@
 cells cut to the terminal, one spelling for empty, typed csv/json, escaped control
 characters in cells and file names."""
 import json
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -101,6 +102,7 @@ def test_markdown_escapes_pipes_and_line_breaks(capsys):
 @pytest.mark.parametrize("raw, shown", [
     ("\x1b[2J\x1b]0;owned\x07", "\\x1b[2J\\x1b]0;owned\\x07"), ("a\x9bb", "a\\x9bb"),
     ("abc\u202edcba", "abc\\u202edcba"), ("ok\tthai ไทย", "ok\tthai ไทย"),
+    (os.fsdecode(b"r\xe0\xb9.txt"), "r\\xe0\\xb9.txt"),             # a TIS-620 file name, undecodable
 ])
 def test_safe_text_escapes_control_characters(raw, shown):
     assert safe_text(raw) == shown
