@@ -23,12 +23,9 @@ def run_ita(*args, check=True, **kw):
     return proc
 
 
-def score_db(db, gold_dir=GOLD, docs=None, json_out=None):
-    """The shared scorer's last line as a dict: score, rows F1, fields, docmeta, scores
-    (json_out: also the per-document details, misses included, in that file)."""
+def score_db(db, gold_dir=GOLD, docs=None):
+    """The shared scorer's last line as a dict: score, rows F1, fields, docmeta, scores."""
     cmd = [sys.executable, str(Path(__file__).with_name("score_gold.py")), "--db", str(db), "--gold", str(gold_dir)]
-    if json_out:
-        cmd += ["--json", str(json_out)]
     if docs:
         cmd += ["--docs", *docs]
     out = subprocess.run(cmd, capture_output=True, text=True)

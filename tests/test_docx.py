@@ -295,20 +295,15 @@ def test_docx_renderings_of_the_unseen_reports_score_at_least_098(docx_dbs):
     assert s["score"] >= 0.98 and s["rows_f1"] == 1.0 and s["docmeta"] == 1.0 and s["scores"] == 1.0, s["output"]
 
 
-def test_docx_renderings_of_the_seeds_find_every_row_and_fact(docx_dbs, tmp_path):
-    """Every row, document fact and score of the seeds. The field misses that remain are
-    all values under a vertically merged cell (owner/period typed once for several rows),
-    which segmentation does not yet read as "same as above": the grid itself is right."""
-    report = tmp_path / "s.json"
-    s = score_db(docx_dbs["seeds"], GOLD, json_out=report)
+def test_docx_renderings_of_the_seeds_score_at_least_098(docx_dbs):
+    """With owner/period cells merged down over several rows: the grid keeps the span and
+    segmentation reads the covered cells as "same as above"."""
+    s = score_db(docx_dbs["seeds"])
     print(s["output"])
-    assert s["rows_f1"] == 1.0 and s["docmeta"] == 1.0 and s["scores"] == 1.0, s["output"]
-    for doc in json.loads(report.read_text(encoding="utf-8"))["docs"]:
-        fields = [m[0] for m in doc["misses"]]
-        assert set(fields) <= {"owner", "period_start", "period_end"}, doc
-        merged_down = sum(c.row_span - 1 for t in _tables(extract(str(SEED_DOCX / doc["doc"])))
-                          for r in t.rows for c in r)
-        assert fields.count("owner") + fields.count("period_start") <= merged_down, doc
+    assert s["score"] >= 0.98 and s["rows_f1"] == 1.0 and s["docmeta"] == 1.0 and s["scores"] == 1.0, s["output"]
+    merged_down = sum(c.row_span - 1 for f in SEED_DOCX.glob("*.docx") for t in _tables(extract(str(f)))
+                      for r in t.rows for c in r)
+    assert merged_down >= 10                 # the renderings do exercise vertical merges
 
 
 def test_docx_provenance_has_table_row_and_line(docx_dbs):
