@@ -1,12 +1,15 @@
 """The `ita` command.
 
-  ita ingest PATH... --db FILE          load reports (folders or files) into DuckDB
-  ita query "SQL" --db FILE             run SQL, print a table / csv / json
-  ita show FILE_OR_DOC_ID --db FILE     one document's rows and warnings, to check by eye
-  ita dupes --db FILE                   ranked copy-paste findings
-  ita report --db FILE --out audit.html static HTML audit report
+  ita ingest PATH...                 load reports (PDF, DOCX, TXT; folders or files) into DuckDB
+  ita query "SQL"                    run read-only SQL, print a table / csv / json / markdown
+  ita show FILE_OR_DOC_ID            one document's rows and warnings, to check by eye
+  ita export --out DIR               measures, documents, scores, findings as xlsx / csv / parquet
+  ita dupes                          ranked copy-paste findings
+  ita report --out audit.html        static HTML audit report
 
-Exit codes: 0 all documents ok or empty; 1 some documents failed; 2 usage or environment error.
+Every command takes --db FILE (default $ITA_DB, else data/ita.duckdb).
+Exit codes: 0 all documents ok or empty; 1 some documents failed; 2 usage or environment
+error (one line on stderr, never a traceback).
 """
 from __future__ import annotations
 
@@ -16,102 +19,92 @@ import sys
 from pathlib import Path
 
 DEFAULT_DB = "data/ita.duckdb"
+DB_HELP = "DuckDB database file (default: $ITA_DB if set, else data/ita.duckdb)"
+EPILOG = ("Exit codes: 0 all documents ok or empty; 1 some documents failed (listed in the summary); "
+          "2 usage or environment error.")
 
 
-def _print_frame(df, fmt: str) -> None:
-    if fmt == "csv":
-        df.to_csv(sys.stdout, index=False)
-    elif fmt == "json":
-        print(df.to_json(orient="records", force_ascii=False, date_format="iso", indent=1))
-    else:
-        import pandas as pd
-        with pd.option_context("display.max_rows", 500, "display.max_columns", 50, "display.width", 200,
-                               "display.max_colwidth", 60):
-            print(df.to_string(index=False) if len(df) else "(no rows)")
+class UsageError(Exception):
+    """A user mistake: printed as one line, exit code 2."""
 
 
-def _open_read_only(db: str):
-    from pipeline import load
-    if not Path(db).exists():
-        raise SystemExit(_usage_error(f"no database at {db}: run `ita ingest FOLDER --db {db}` first"))
-    return load.connect(db, read_only=True)
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):                 # one line, not usage + error
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
-def _usage_error(msg: str) -> int:
-    print(f"ita: {msg}", file=sys.stderr)
-    return 2
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("ita-measures")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _db(a) -> str:
+    return a.db or os.environ.get("ITA_DB") or DEFAULT_DB
 
 
 def cmd_ingest(a) -> int:
     from pipeline.ingest import ingest
+    from pipeline.query import check_db_path
+    from pipeline.termout import print_lines
+    check_db_path(_db(a), must_exist=False)
     kwargs = dict(prune=a.prune, progress=not a.no_progress and sys.stderr.isatty() or a.progress,
                   dupes=not a.no_dupes, ocr=not a.no_ocr)
     for opt in ("workers", "timeout", "memory_mb"):
         if getattr(a, opt, None) is not None:
             kwargs[opt] = getattr(a, opt)
     try:
-        summary = ingest(a.paths, a.db, **kwargs)
-    except (FileNotFoundError, ValueError) as e:   # missing input; bad --workers/--memory-mb
-        return _usage_error(str(e))
-    for line in summary.lines():
-        print(line)
+        summary = ingest(a.paths, _db(a), **kwargs)
+    except (FileNotFoundError, ValueError) as e:   # missing input, no reports; bad --workers/--memory-mb
+        raise UsageError(str(e)) from None
+    print_lines(summary.lines())
     return summary.exit_code
 
 
 def cmd_query(a) -> int:
-    import duckdb
-    con = _open_read_only(a.db)
+    from pipeline.query import QueryRefused, run_query
+    from pipeline.termout import print_result
     try:
-        df = con.execute(a.sql).fetchdf()
-    except duckdb.Error as e:
-        return _usage_error(f"query failed: {e}")
-    _print_frame(df, a.format)
+        res = run_query(_db(a), a.sql, allow_files=a.allow_files)
+    except QueryRefused as e:
+        raise UsageError(str(e)) from None
+    if res.columns:
+        print_result(res, a.format, wide=a.wide)
     return 0
 
 
 def cmd_show(a) -> int:
-    con = _open_read_only(a.db)
-    key = a.document
-    row = con.execute("select * from documents where doc_id = ? or source_path = ? or source_path like ? "
-                      "order by ingested_at desc limit 1",
-                      [key, str(Path(key).resolve()), f"%/{Path(key).name}"]).fetchdf()
-    if row.empty:
-        return _usage_error(f"no document matches {key!r} (give a doc_id or a file path)")
-    doc = row.iloc[0]
-    print(f"{doc.source_path}\n  doc_id {doc.doc_id}  status {doc.status}  format {doc.format}  pages {doc.pages}")
-    if doc.error:
-        print(f"  error: {doc.error}")
-    for f in ("agency", "agency_type", "district", "province", "fiscal_year", "ita_score", "ita_score_year", "ita_grade"):
-        print(f"  {f}: {doc[f]}")
-    measures = con.execute("select table_no, row_no, page, line, tool, indicator_no, measure, method, owner, "
-                           "period_text, period_start, period_end, result, outcome, issue "
-                           "from measures where doc_id = ? order by table_no, row_no", [doc.doc_id]).fetchdf()
-    print(f"\nmeasures ({len(measures)}):")
-    for m in measures.itertuples():
-        print(f"- table {m.table_no} row {m.row_no} (page {m.page}, line {m.line}) tool {m.tool} indicator {m.indicator_no}")
-        for f in ("measure", "issue", "method", "owner", "period_text", "result", "outcome"):
-            v = getattr(m, f)
-            if v:
-                print(f"    {f}: " + str(v).replace("\n", "\n      "))
-        if m.period_text:
-            print(f"    period: {m.period_start} .. {m.period_end}")
-    scores = con.execute("select tool, indicator_no, item_code, score, year from scores where doc_id = ?",
-                         [doc.doc_id]).fetchdf()
-    if len(scores):
-        print(f"\nscores ({len(scores)}):")
-        _print_frame(scores, "table")
-    warnings = list(doc.warnings) if doc.warnings is not None else []
-    print(f"\nwarnings ({len(warnings)}):")
-    for w in warnings:
-        print(f"  - {w}")
+    from pipeline.query import open_read_only
+    from pipeline.show import NotFound, find_document, show_document
+    con = open_read_only(_db(a))
+    try:
+        doc_id = find_document(con, a.document)
+    except NotFound as e:
+        raise UsageError(str(e)) from None
+    show_document(con, doc_id, wide=a.wide)
+    return 0
+
+
+def cmd_export(a) -> int:
+    from pipeline.export import TABLES, ExportError, export
+    from pipeline.query import open_read_only
+    from pipeline.termout import print_lines
+    con = open_read_only(_db(a))
+    try:
+        written = export(con, a.out, a.format, a.table or TABLES)
+    except ExportError as e:
+        raise UsageError(str(e)) from None
+    print_lines(f"wrote {path} ({n} rows)" if n or Path(path).exists() else path for path, n in written)
     return 0
 
 
 def _findings_db(db: str, recompute: bool = False):
     """The database with copy findings computed (now, if it has none yet or when asked)."""
     from pipeline import dupes, load
-    if not Path(db).exists():
-        raise SystemExit(_usage_error(f"no database at {db}: run `ita ingest FOLDER --db {db}` first"))
+    from pipeline.query import check_db_path
+    check_db_path(db, must_exist=True)
     con = load.connect(db)
     dupes.ensure_schema(con)
     if recompute or not con.execute("select count(*) from copy_findings").fetchone()[0]:
@@ -121,76 +114,122 @@ def _findings_db(db: str, recompute: bool = False):
 
 def cmd_dupes(a) -> int:
     from pipeline import dupes
-    con = _findings_db(a.db, a.recompute)
+    from pipeline.termout import Result, print_result
+    con = _findings_db(_db(a), a.recompute)
     rows = dupes.findings(con, kind=a.kind, min_similarity=a.min_similarity, limit=a.limit)
-    import pandas as pd
-    df = pd.DataFrame(rows)
-    if len(df) and a.format == "table" and "shared_text" in df:
-        df["shared_text"] = df["shared_text"].astype(str).str.slice(0, 80)
-    _print_frame(df, a.format)
+    print_result(Result.from_dicts(rows), a.format, wide=a.wide)
     return 0
 
 
 def cmd_report(a) -> int:
     from pipeline import report
-    report.write_report(_findings_db(a.db), a.out)
+    out = Path(a.out)
+    if out.is_dir():
+        raise UsageError(f"--out {a.out} is a folder: give a file name, e.g. --out {out / 'audit.html'}")
+    if not out.parent.is_dir():
+        raise UsageError(f"--out {a.out}: folder {out.parent} does not exist")
+    report.write_report(_findings_db(_db(a)), a.out)
     print(f"wrote {a.out}")
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ita", description="Thai ITA measure reports -> DuckDB")
-    sub = p.add_subparsers(dest="command", required=True)
+def _wide(s) -> None:
+    s.add_argument("--wide", action="store_true", help="show every cell whole (tables are cut to the terminal's width)")
 
-    s = sub.add_parser("ingest", help="load reports (PDF, TXT) from folders or files")
-    s.add_argument("paths", nargs="+", metavar="PATH")
-    s.add_argument("--db", default=DEFAULT_DB)
+
+def build_parser() -> argparse.ArgumentParser:
+    from pipeline.export import FORMATS as EXPORT_FORMATS, TABLES
+    from pipeline.termout import FORMATS
+    common = Parser(add_help=False)
+    common.add_argument("--db", metavar="FILE", help=DB_HELP)
+    p = Parser(prog="ita", description="Thai ITA measure reports (PDF, DOCX, TXT) -> DuckDB", epilog=EPILOG)
+    p.add_argument("--version", action="version", version=f"ita {_version()}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("ingest", parents=[common], help="load reports (PDF, DOCX, TXT) from folders or files",
+                       description="Load reports into the database. Folders are searched recursively for "
+                       ".pdf, .docx and .txt files; .doc, .xlsx, images and other office files found there get "
+                       "status failed with 'unsupported file type'. Unchanged files are skipped.", epilog=EPILOG)
+    s.add_argument("paths", nargs="+", metavar="PATH", help="report files or folders of reports")
     s.add_argument("--prune", action="store_true", help="remove documents whose files are gone")
-    s.add_argument("--workers", type=int, help="parallel worker processes (default: number of CPUs)")
-    s.add_argument("--timeout", type=float, help="seconds allowed per document")
-    s.add_argument("--memory-mb", type=int, dest="memory_mb", help="memory limit per worker, MB")
-    s.add_argument("--no-progress", action="store_true")
+    s.add_argument("--workers", type=int, metavar="N", help="parallel worker processes (default: number of CPUs)")
+    s.add_argument("--timeout", type=float, metavar="SECONDS", help="time allowed per document (default: 120)")
+    s.add_argument("--memory-mb", type=int, dest="memory_mb", metavar="MB", help="memory limit per worker (default: 2048)")
+    s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
     s.add_argument("--no-dupes", action="store_true", help="skip recomputing copy-paste findings")
     s.add_argument("--no-ocr", action="store_true", help="do not OCR scanned PDFs (they get status needs_ocr)")
     s.set_defaults(func=cmd_ingest)
 
-    s = sub.add_parser("query", help="run SQL against the database")
-    s.add_argument("sql")
-    s.add_argument("--db", default=DEFAULT_DB)
-    s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    s = sub.add_parser("query", parents=[common], help="run read-only SQL against the database",
+                       description="Run SQL on a read-only connection that cannot read or write files, attach "
+                       "databases or install extensions.")
+    s.add_argument("sql", metavar="SQL", help="SQL statement(s); the rows of the last one are printed")
+    s.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    _wide(s)
+    s.add_argument("--allow-files", action="store_true", help="allow file access, for COPY (...) TO 'file' exports")
     s.set_defaults(func=cmd_query)
 
-    s = sub.add_parser("show", help="one document's extracted rows and warnings")
-    s.add_argument("document", metavar="FILE_OR_DOC_ID")
-    s.add_argument("--db", default=DEFAULT_DB)
+    s = sub.add_parser("show", parents=[common], help="one document's extracted rows and warnings",
+                       description="FILE_OR_DOC_ID: the file's path (exact), its doc_id, or a file name or path "
+                       "ending that matches one document (several matches are listed).")
+    s.add_argument("document", metavar="FILE_OR_DOC_ID", help="which document")
+    _wide(s)
     s.set_defaults(func=cmd_show)
 
-    s = sub.add_parser("dupes", help="ranked copy-paste findings")
-    s.add_argument("--db", default=DEFAULT_DB)
-    s.add_argument("--kind", choices=("within_report", "cross_agency", "same_agency_other_year",
+    s = sub.add_parser("export", parents=[common], help="write tables as xlsx, csv or parquet files",
+                       description="Write one file per table to DIR: measures (with agency, year, file and "
+                       "provenance), documents, scores, findings.")
+    s.add_argument("--out", required=True, metavar="DIR", help="folder for the files (created if missing)")
+    s.add_argument("--format", choices=EXPORT_FORMATS, default="xlsx", help="file format (default: xlsx)")
+    s.add_argument("--table", action="append", choices=TABLES, help="only this table (repeatable; default: all)")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("dupes", parents=[common], help="ranked copy-paste findings")
+    s.add_argument("--kind", help="only findings of this kind", choices=("within_report", "cross_agency", "same_agency_other_year",
                                       "foreign_agency_name", "generic_result"))
-    s.add_argument("--min-similarity", type=float, dest="min_similarity")
-    s.add_argument("--limit", type=int, default=100)
+    s.add_argument("--min-similarity", type=float, dest="min_similarity", metavar="X",
+                   help="only findings at least this similar (0..1)")
+    s.add_argument("--limit", type=int, default=100, metavar="N", help="at most N findings (default: 100)")
     s.add_argument("--recompute", action="store_true", help="recompute findings before listing")
-    s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    s.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    _wide(s)
     s.set_defaults(func=cmd_dupes)
 
-    s = sub.add_parser("report", help="write a static HTML audit report")
-    s.add_argument("--db", default=DEFAULT_DB)
-    s.add_argument("--out", default="audit.html")
+    s = sub.add_parser("report", parents=[common], help="write a static HTML audit report")
+    s.add_argument("--out", default="audit.html", metavar="FILE", help="the HTML file (default: audit.html)")
     s.set_defaults(func=cmd_report)
     return p
 
 
+def _error(msg: str) -> int:
+    from pipeline.termout import safe_text
+    print(f"ita: {safe_text(msg, newlines=False)}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
-    a = build_parser().parse_args(argv)
+    import duckdb
     from pipeline.load import DatabaseBusy
+    from pipeline.query import DbError
     try:
-        return a.func(a)
-    except DatabaseBusy as e:
-        return _usage_error(str(e))
+        a = build_parser().parse_args(argv)
+        code = a.func(a)
+        sys.stdout.flush()
+        return code
+    except (UsageError, DbError, DatabaseBusy) as e:
+        return _error(str(e))
+    except duckdb.Error as e:
+        return _error(f"database error: {(str(e).strip().splitlines() or [type(e).__name__])[0]}")
+    except BrokenPipeError:                        # `ita … | head`: the reader left
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())      # no second error when Python flushes at exit
+        return _error("output closed before the end (e.g. by `head`); the rest was not printed")
+    except IsADirectoryError as e:
+        return _error(f"{e.filename} is a folder, a file name was expected")
+    except PermissionError as e:
+        return _error(f"permission denied: {e.filename}")
     except KeyboardInterrupt:
         print("ita: interrupted; documents written so far are kept, run the same command again to continue",
               file=sys.stderr)

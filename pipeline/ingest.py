@@ -32,7 +32,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Optional
 
-from extractors import SUPPORTED_SUFFIXES
+from extractors import REPORT_SUFFIXES, SUPPORTED_SUFFIXES
 from pipeline import load
 from pipeline.process import process_file
 from pipeline.records import ExtractionError, SourceFile
@@ -64,6 +64,8 @@ class Summary:
     workers: int = 0
     ocr: bool = True
     findings: dict = field(default_factory=dict)
+    db_documents: Optional[int] = None          # what the database holds after the run
+    db_measures: Optional[int] = None
 
     @property
     def exit_code(self) -> int:
@@ -73,14 +75,20 @@ class Summary:
         return 1 if self.failed or self.failed_before or (self.needs_ocr and self.ocr) else 0
 
     def lines(self) -> list[str]:
+        """The summary a person reads: what this run did, what the database now holds,
+        then one line per file that needs attention."""
         done = sum(self.statuses.values())
-        rate = f" ({done / self.seconds:.1f}/s, {self.workers} worker(s))" if done and self.seconds and self.workers else ""
-        out = [f"ingested {done} document(s) in {self.seconds:.1f} s{rate}"
-               + (f", {self.unchanged} unchanged (skipped)" if self.unchanged else "")
+        failed = len(self.failed) + len(self.failed_before)
+        holds = (f" (database holds {self.db_documents} documents, {self.db_measures} measures)"
+                 if self.db_documents is not None else "")
+        out = [f"{done} new, {self.unchanged} unchanged, {failed} failed{holds}"
                + (f", {len(self.duplicates)} duplicate file(s) skipped" if self.duplicates else "")
-               + (f", {self.pruned} pruned" if self.pruned else ""),
-               "  by status: " + (", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items())) or "none"),
-               f"  measures {self.measures}, scores {self.scores}, warnings {self.warnings}"]
+               + (f", {self.pruned} pruned" if self.pruned else "")]
+        if done:
+            rate = f", {done / self.seconds:.1f}/s with {self.workers} worker(s)" if self.seconds and self.workers else ""
+            out.append("  new: " + ", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items()))
+                       + f"; measures {self.measures}, scores {self.scores}, warnings {self.warnings}"
+                       + f"; {self.seconds:.1f} s{rate}")
         if self.findings:
             out.append("  copy findings: " + ", ".join(f"{k} {v}" for k, v in sorted(self.findings.items())))
         for path, other in self.duplicates:
@@ -96,14 +104,16 @@ class Summary:
 
 def discover(paths: Iterable[str]) -> list[Path]:
     """Report files under the given folders (recursively) or named directly, sorted."""
-    found: list[Path] = []
+    paths, found = list(paths), []
     for p in map(Path, paths):
         if p.is_dir():
-            found += [f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES]
+            found += [f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES]
         elif p.is_file():
             found.append(p)
         else:
             raise FileNotFoundError(f"no such file or folder: {p}")
+    if not found:
+        raise FileNotFoundError(f"no {'/'.join(SUPPORTED_SUFFIXES)} files under {', '.join(map(str, paths))}")
     return sorted({f.resolve() for f in found})
 
 
@@ -300,6 +310,8 @@ def ingest(paths: Iterable[str], db: str, *, prune: bool = False, progress: bool
             summary.findings = _recompute_findings(con, changed)
         con.execute("update ingest_runs set finished_at = coalesce(finished_at, ?), findings_done = ? "
                     "where finished_at is null or not findings_done", [datetime.now(), bool(dupes)])
+        summary.db_documents, summary.db_measures = con.execute(
+            "select (select count(*) from documents), (select count(*) from measures)").fetchone()
     finally:
         if bar is not None:
             bar.close()

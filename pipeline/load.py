@@ -25,13 +25,13 @@ class DatabaseBusy(Exception):
     """Another process holds the database (DuckDB allows one writer)."""
 
 
-def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(path: str, read_only: bool = False, config: Optional[dict] = None) -> duckdb.DuckDBPyConnection:
     """Open the database, creating its folder and schema when writable. A lock held by a
     running ingest becomes DatabaseBusy with a message that says what to do."""
     if not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(path, read_only=read_only)
+        con = duckdb.connect(path, read_only=read_only, config=config or {})
     except duckdb.IOException as e:
         if "lock" in str(e).lower():
             raise DatabaseBusy(

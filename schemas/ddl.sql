@@ -4,7 +4,7 @@ CREATE TABLE IF NOT EXISTS documents (
     doc_id        VARCHAR PRIMARY KEY,   -- first 16 hex of sha256 of the file's bytes
     source_path   VARCHAR NOT NULL,
     sha256        VARCHAR NOT NULL,
-    format        VARCHAR,               -- txt | pdf
+    format        VARCHAR,               -- txt | pdf | docx
     pages         INTEGER,
     status        VARCHAR NOT NULL,      -- ok | empty | failed | needs_ocr
     error         VARCHAR,

@@ -20,10 +20,20 @@ renderings; the defaults give the seed renderings' HTML byte for byte):
   --join                  a table that repeats the header of the table right before it is
                           appended to it (one long table that LibreOffice breaks across
                           pages, rows cut by the page break)
+  --word-merges           merge cells as a Word author would (scripts/render_docx.sh): a
+                          section row (one text in the first cell) spans the whole row; a
+                          blank tool/indicator cell is merged down from the cell above; equal
+                          owner/period texts in consecutive rows become one merged cell;
+                          header cells are shaded; "<p>1. …</p><p>2. …</p>" runs become
+                          numbered lists (<ol>)
 """
 import argparse
 import html
 import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TAG = re.compile(r"</?(?:p|ul|ol|li|br|b|strong|i|em|u|span|div)\b[^<>]*>", re.I)
 
@@ -69,8 +79,56 @@ def _border_css(style: str, r: int, c: int, sp: tuple, nrow: int, ncol: int) -> 
     return "; ".join(f"border-{s}: {line}" for s in sides)
 
 
+# fields whose blank cells a Word author leaves merged with the cell above ("same as above"),
+# and fields whose equal texts in consecutive rows are typed once in a merged cell
+MERGE_BLANK_FIELDS = {"tool", "indicator"}
+MERGE_EQUAL_FIELDS = {"owner", "period"}
+_NUMBERED = re.compile(r"^(?:<p>\s*(\d{1,2})\.\s*(.*?)</p>\s*)+$", re.S)
+
+
+def numbered_lists(text: str) -> str:
+    """'<p>1. a</p> <p>2. b</p>' -> '<ol><li>a</li><li>b</li></ol>' (only a run 1, 2, 3 …)."""
+    items = re.findall(r"<p>\s*(\d{1,2})\.\s*(.*?)</p>", text, flags=re.S)
+    if len(items) < 2 or not _NUMBERED.match(text.strip()) or [int(n) for n, _ in items] != list(
+            range(1, len(items) + 1)):
+        return text
+    return "<ol>" + "".join(f"<li>{t}</li>" for _, t in items) + "</ol>"
+
+
+def word_merges(rows: list[list[str]], spans: dict) -> bool:
+    """Add the spans of --word-merges to `spans` (see the module doc); True when the first
+    row is a header row (to be shaded)."""
+    from pipeline.headers import header_field
+    ncol = len(rows[0])
+    head = 2 if (0, 0) in spans or any(k[0] == 1 for k in spans) else 1
+    fields = [header_field(rows[0][c]) or (header_field(rows[1][c]) if head > 1 else None) for c in range(ncol)]
+    section = [r >= head and ncol >= 3 and rows[r][0].strip() and not any(x.strip() for x in rows[r][1:])
+               for r in range(len(rows))]
+    for r in range(head, len(rows)):
+        if section[r]:
+            spans[(r, 0)] = (1, ncol)
+            spans.update({(r, c): None for c in range(1, ncol)})
+    for c, f in enumerate(fields):
+        if f not in MERGE_BLANK_FIELDS | MERGE_EQUAL_FIELDS:
+            continue
+        top = None
+        for r in range(head, len(rows)):
+            text = rows[r][c].strip()
+            if section[r] or not any(x.strip() for x in rows[r]):
+                top = None
+                continue
+            same = top is not None and ((f in MERGE_BLANK_FIELDS and not text)
+                                        or (f in MERGE_EQUAL_FIELDS and text and text == rows[top][c].strip()))
+            if same:
+                spans[(top, c)] = (spans.get((top, c), (1, 1))[0] + 1, 1)
+                spans[(r, c)] = None
+            elif text:
+                top = r
+    return sum(1 for f in fields if f) >= 2
+
+
 def table_html(rows: list[list[str]], widths: dict[int, list[int]], borders: str = "grid",
-               width: int = 640, padding: int = 4) -> str:
+               width: int = 640, padding: int = 4, merges: bool = False) -> str:
     ncol = max(len(r) for r in rows)
     rows = [r + [""] * (ncol - len(r)) for r in rows]
     spans = {}          # (r, c) -> (rowspan, colspan); None = covered
@@ -92,6 +150,8 @@ def table_html(rows: list[list[str]], widths: dict[int, list[int]], borders: str
                 spans[(0, c)] = (2, 1)
                 spans[(1, c)] = None
             c += span
+    head_spans = set(spans)
+    shade = merges and word_merges(rows, spans)
     border = ' border="1"' if borders == "grid" else ""
     out = [f'<table{border} cellspacing="0" cellpadding="{padding}" width="{width}">']
     pct = widths[ncol]
@@ -106,10 +166,14 @@ def table_html(rows: list[list[str]], widths: dict[int, list[int]], borders: str
             attrs = (f' rowspan="{sp[0]}"' if sp[0] > 1 else "") + (f' colspan="{sp[1]}"' if sp[1] > 1 else "")
             attrs += f' width="{round(unit * sum(pct[c:c + sp[1]]))}"'
             css = _border_css(borders, r, c, sp, len(rows), ncol)
+            tag = "th" if (r == 0 or (r, c) in head_spans or r == 1 and (0, c) in head_spans) and head_spans else "td"
+            if shade and (r == 0 or tag == "th"):
+                css = "; ".join(x for x in (css, "background-color: #d9d9d9") if x)
+                tag = "th"
             if css:
                 attrs += f' style="{css}"'
-            tag = "th" if (r == 0 or (r, c) in spans or r == 1 and (0, c) in spans) and spans else "td"
-            out.append(f'<{tag}{attrs} valign="top">{cell_html(text)}</{tag}>')
+            body = cell_html(numbered_lists(text) if merges else text)
+            out.append(f'<{tag}{attrs} valign="top">{body}</{tag}>')
         out.append("</tr>")
     out.append("</table>")
     return "\n".join(out)
@@ -132,7 +196,7 @@ def _join_continued(items: list) -> list:
 
 
 def convert(txt: str, font: str = "Laksaman", size: float = 14, landscape: bool = False,
-            borders: str = "grid", join: bool = False, padding: int = 4) -> str:
+            borders: str = "grid", join: bool = False, padding: int = 4, merges: bool = False) -> str:
     items, table = [], []          # str (paragraph html) | list of rows
     for line in txt.splitlines():
         if "\t" in line:
@@ -156,7 +220,7 @@ def convert(txt: str, font: str = "Laksaman", size: float = 14, landscape: bool 
             continue
         if k and isinstance(items[k - 1], list):   # two tables in a row: keep them apart
             body.append("<p>&nbsp;</p>")
-        body.append(table_html(t, widths, borders, width, padding))
+        body.append(table_html(t, widths, borders, width, padding, merges))
     page = "A4 landscape" if landscape else "A4"
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
             f"<style>@page {{ size: {page}; margin: 2cm }} body, p, td, th, li "
@@ -174,8 +238,9 @@ if __name__ == "__main__":
     ap.add_argument("--borders", choices=["grid", "hrules", "outer"], default="grid")
     ap.add_argument("--padding", type=int, default=4)
     ap.add_argument("--join", action="store_true")
+    ap.add_argument("--word-merges", action="store_true", dest="merges")
     a = ap.parse_args()
     with open(a.src, encoding="utf-8") as f:
         text = f.read()
     with open(a.dst, "w", encoding="utf-8") as f:
-        f.write(convert(text, a.font, a.size, a.landscape, a.borders, a.join, a.padding))
+        f.write(convert(text, a.font, a.size, a.landscape, a.borders, a.join, a.padding, a.merges))

@@ -45,3 +45,15 @@ def seed_txt_db(tmp_path_factory):
     db = folder / "seeds.duckdb"
     run_ita("ingest", folder, "--db", db, "--no-progress")
     return db
+
+
+@pytest.fixture
+def ita(capsys):
+    """Run `ita` in-process (fast): returns (exit code, stdout, stderr)."""
+    from pipeline.cli import main
+
+    def run(*args):
+        code = main([str(a) for a in args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+    return run

@@ -20,8 +20,9 @@ def _folder(tmp_path):
 def test_ingest_query_show_and_rerun(tmp_path):
     folder, db = _folder(tmp_path), tmp_path / "out" / "ita.duckdb"
     first = run_ita("ingest", folder, "--db", db, "--no-progress")
-    assert "ingested 3 document(s)" in first.stdout and "ok 3" in first.stdout
-    assert "measures 17" in first.stdout
+    lines = first.stdout.splitlines()
+    assert lines[0] == "3 new, 0 unchanged, 0 failed (database holds 3 documents, 17 measures)"
+    assert lines[1].startswith("  new: ok 3; measures 17, scores ")
 
     q = run_ita("query", "select agency, count(*) n from measures_by_agency group by agency order by agency",
                 "--db", db, "--format", "json")
@@ -35,7 +36,7 @@ def test_ingest_query_show_and_rerun(tmp_path):
     assert "องค์การบริหารส่วนตำบลโชคเหนือ" in show.stdout and "measures (3)" in show.stdout
 
     again = run_ita("ingest", folder, "--db", db, "--no-progress")
-    assert "3 unchanged" in again.stdout
+    assert again.stdout.splitlines() == ["0 new, 3 unchanged, 0 failed (database holds 3 documents, 17 measures)"]
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from measures").fetchone()[0] == 17
     assert con.execute("select count(*) from documents").fetchone()[0] == 3
