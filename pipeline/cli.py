@@ -120,22 +120,13 @@ def _findings_db(db: str, recompute: bool = False):
 
 
 def cmd_dupes(a) -> int:
-    from pipeline import dupes
-    con = _findings_db(a.db, a.recompute)
-    rows = dupes.findings(con, kind=a.kind, min_similarity=a.min_similarity, limit=a.limit)
-    import pandas as pd
-    df = pd.DataFrame(rows)
-    if len(df) and a.format == "table" and "shared_text" in df:
-        df["shared_text"] = df["shared_text"].astype(str).str.slice(0, 80)
-    _print_frame(df, a.format)
-    return 0
+    from pipeline.analyze import commands
+    return commands.dupes(a, _findings_db(a.db, a.recompute), _print_frame)
 
 
 def cmd_report(a) -> int:
-    from pipeline import report
-    report.write_report(_findings_db(a.db), a.out)
-    print(f"wrote {a.out}")
-    return 0
+    from pipeline.analyze import commands
+    return commands.report(a, _findings_db(a.db))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -166,19 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--db", default=DEFAULT_DB)
     s.set_defaults(func=cmd_show)
 
+    from pipeline.analyze.commands import add_dupes_arguments, add_report_arguments
     s = sub.add_parser("dupes", help="ranked copy-paste findings")
     s.add_argument("--db", default=DEFAULT_DB)
-    s.add_argument("--kind", choices=("within_report", "cross_agency", "same_agency_other_year",
-                                      "foreign_agency_name", "generic_result"))
-    s.add_argument("--min-similarity", type=float, dest="min_similarity")
-    s.add_argument("--limit", type=int, default=100)
-    s.add_argument("--recompute", action="store_true", help="recompute findings before listing")
-    s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    add_dupes_arguments(s)
     s.set_defaults(func=cmd_dupes)
 
     s = sub.add_parser("report", help="write a static HTML audit report")
     s.add_argument("--db", default=DEFAULT_DB)
-    s.add_argument("--out", default="audit.html")
+    add_report_arguments(s)
     s.set_defaults(func=cmd_report)
     return p
 
