@@ -10,6 +10,7 @@ type: adding an entry to the JSON is enough.
   own_name_pattern(agency)            -> regex of the report's own name in any form
   mentions(text)                      -> every "prefix + name" in a text
   name_distance(a, b)                 -> edit distance in which look-alike letters cost less
+  is_variant_of(core, own)            -> a typo or misreading of the own name
 """
 from __future__ import annotations
 
@@ -151,34 +152,49 @@ def _confusable() -> dict:
     return out
 
 
+HALF = 0.4                  # cost of a look-alike swap, or of a mark added or dropped
+_MARK = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+
+
 def _sub_cost(a: str, b: str) -> float:
     if a == b:
         return 0.0
     g = _confusable()
-    return 0.5 if a in g and g.get(a) == g.get(b) else 1.0
+    return HALF if a in g and g.get(a) == g.get(b) else 1.0
+
+
+def _indel_cost(ch: str) -> float:
+    return HALF if _MARK.match(ch) else 1.0
 
 
 def name_distance(a: str, b: str) -> float:
-    """Levenshtein distance where swapping look-alike letters (ข/ช, ค/ก, พ/ท, ษ/ช…)
-    costs 0.5: the typos and OCR misreadings of a name."""
+    """Edit distance in which swapping look-alike letters (ข/ช, ค/ก, พ/ท, ษ/ช…) or adding
+    or dropping a mark costs HALF, any other edit 1: typos and OCR misreadings of a name
+    are cheap, another village's name (หนองขาม / หนองขาว) is not."""
     if a == b:
         return 0.0
-    prev = [float(j) for j in range(len(b) + 1)]
-    for i, ca in enumerate(a, 1):
-        cur = [float(i)] + [0.0] * len(b)
+    prev = [0.0]
+    for cb in b:
+        prev.append(prev[-1] + _indel_cost(cb))
+    for ca in a:
+        cur = [prev[0] + _indel_cost(ca)]
         for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + _sub_cost(ca, cb))
+            cur.append(min(prev[j] + _indel_cost(ca), cur[j - 1] + _indel_cost(cb),
+                           prev[j - 1] + _sub_cost(ca, cb)))
         prev = cur
     return prev[-1]
 
 
+VARIANT_MAX = 2 * HALF          # two cheap edits; one ordinary edit is another name
+VARIANT_MAX_OCR = 1 + HALF      # OCR misreads more: one ordinary edit and a cheap one
+
+
 def is_variant_of(core: str, own: str, ocr: bool = False) -> bool:
-    """A name close enough to the report's own to be its typo or misreading (not another
-    agency): at most one edit (look-alike letters count half), 1.5 on an OCR'd page;
-    names of fewer than 4 letters must match exactly."""
+    """A name close enough to the report's own to be its typo, or its OCR misreading on an
+    OCR'd page, rather than another agency; names of fewer than 4 letters never are."""
     if not core or not own or core == own or min(len(core), len(own)) < 4:
         return False
-    return name_distance(core, own) <= (1.5 if ocr else 1.0)
+    return name_distance(core, own) <= (VARIANT_MAX_OCR if ocr else VARIANT_MAX) + 1e-9
 
 
 def is_oversight_type(entry: Optional[dict]) -> bool:

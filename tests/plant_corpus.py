@@ -200,7 +200,7 @@ def generate(n_docs: int = 40, seed: int = 7, n_cross: int = None, n_within: int
     r = g.r
     from pipeline.agencies import cut_name
     from pipeline.analyze.generic import is_generic_result
-    from pipeline.analyze.recompute import MIN_CHARS
+    from pipeline.analyze.compute import MIN_CHARS
     from pipeline.analyze.textkey import compare_key as normalize
     names = set()
     while len(names) < n_docs + 5:

@@ -10,14 +10,14 @@
   names       foreign agency names, own-name variants (pipeline.agencies does the names)
   generic     result cells that say nothing
   files       every file seen; byte-identical files under several paths
-  recompute   all of the above into copy_findings
+  compute     all of the above into copy_findings
   store       the tables: passages, copy_findings, ranked listing
   pairs       findings grouped by pair of documents, with each one's share
   commands    `ita dupes` and `ita report`
 
 Imported lazily: `ita --help` and `ita query` need none of numpy, rensa or pandas.
 """
-_EXPORTS = {"recompute": "recompute", "MIN_CHARS": "recompute", "KINDS": "store",
+_EXPORTS = {"recompute": "compute", "MIN_CHARS": "compute", "KINDS": "store",
             "ensure_schema": "store", "findings": "store"}
 __all__ = sorted(_EXPORTS)
 

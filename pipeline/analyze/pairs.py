@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Optional
 
-from pipeline.analyze.recompute import MIN_CHARS
+from pipeline.analyze.compute import MIN_CHARS
 from pipeline.analyze.store import in_list
 
 PAIR_KINDS = ("cross_agency", "same_agency_other_year", "within_report")
@@ -36,6 +36,21 @@ def _pairs_of(flat: Optional[list]) -> list[tuple[int, int]]:
 def compared_chars(con) -> dict[str, int]:
     return dict(con.execute(f"""SELECT doc_id, coalesce(sum(norm_chars), 0) FROM passages
                                 WHERE role = 'body' AND norm_chars >= {MIN_CHARS} GROUP BY doc_id""").fetchall())
+
+
+def doc_shares(con) -> dict[str, float]:
+    """doc_id -> share of its compared text inside real copy findings of any pair."""
+    spans: dict = defaultdict(list)
+    for da, db, pa, pb, sa, sb in con.execute(f"""
+            SELECT doc_a, doc_b, passage_a, passage_b, spans_a, spans_b FROM copy_findings
+            WHERE kind IN ({in_list(PAIR_KINDS)}) AND NOT boilerplate AND passage_b IS NOT NULL""").fetchall():
+        spans[(da, pa)] += _pairs_of(sa)
+        spans[(db, pb)] += _pairs_of(sb)
+    shared: dict = defaultdict(int)
+    for (d, _), sp in spans.items():
+        shared[d] += _merged(sp)
+    total = compared_chars(con)
+    return {d: min(1.0, n / total[d]) for d, n in shared.items() if total.get(d)}
 
 
 def by_pair(con, kinds=PAIR_KINDS, doc: Optional[str] = None) -> list[dict]:
