@@ -55,7 +55,8 @@ def doc_shares(con) -> dict[str, float]:
 
 def by_pair(con, kinds=PAIR_KINDS, doc: Optional[str] = None) -> list[dict]:
     """One row per pair of documents with real copy findings between them, ranked by the
-    share of the later document that is shared text."""
+    share of the later document that is shared text (same-agency resubmissions by how much
+    of the later report is old text)."""
     where = f"kind IN ({in_list(kinds)}) AND NOT boilerplate AND passage_b IS NOT NULL"
     if doc:
         where += f" AND (doc_a = {in_list([doc])} OR doc_b = {in_list([doc])})"
@@ -90,7 +91,8 @@ def by_pair(con, kinds=PAIR_KINDS, doc: Optional[str] = None) -> list[dict]:
                    finding_ids=[f for f, _ in g["findings"]])
         row["headline"] = headline(row)
         out.append(row)
-    out.sort(key=lambda r: (PAIR_KINDS.index(r["kind"]), -r["share_b"], -r["shared_chars_b"], r["doc_a"], r["doc_b"]))
+    # the later report's share of old or foreign text first; repetition inside one report last
+    out.sort(key=lambda r: (r["kind"] == "within_report", -r["share_b"], -r["shared_chars_b"], r["doc_a"], r["doc_b"]))
     return out
 
 
