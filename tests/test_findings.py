@@ -220,3 +220,21 @@ def test_files_keep_first_seen_while_bytes_stay(tmp_path):
     record_files(con, [SourceFile(str(f), "y" * 64, 1)])
     assert con.execute("SELECT first_seen, sha256 FROM files").fetchall()[0][0] > first
     assert isinstance(first, datetime)
+
+
+def test_seed_reports_give_evidence_not_headings(seed_txt_db):
+    """The real seed reports (corpus/, through `ita ingest`): every copy finding is body text
+    of measure rows, the own-name typo is a variant, the memo's addressee is not foreign."""
+    con = duckdb.connect(str(seed_txt_db), read_only=True)
+    try:
+        roles_of = con.execute("""SELECT DISTINCT p.role FROM copy_findings f
+                                  JOIN passages p ON p.passage_id IN (f.passage_a, f.passage_b)
+                                  WHERE f.kind IN ('cross_agency', 'within_report', 'same_agency_other_year')""").fetchall()
+        assert roles_of == [("body",)]
+        assert con.execute("SELECT count(*) FROM copy_findings WHERE kind = 'cross_agency' AND NOT boilerplate"
+                           ).fetchone()[0] == 0
+        names = con.execute("SELECT kind, shared_text, occurrences FROM copy_findings WHERE kind LIKE '%name%'").fetchall()
+        assert ("own_name_variant", "อบต.โขกเหนือ", 6) in names
+        assert not [n for n in names if n[0] == "foreign_agency_name"], names
+    finally:
+        con.close()
