@@ -2,8 +2,9 @@
 
 Every entry of its "types" has a full "prefix" as written in names ("เทศบาลตำบล",
 "โรงพยาบาล"), the "type" stored in documents.agency_type and "abbreviations" ("ทต.");
-other keys are ignored, except an optional "oversight": true (every agency of that type
-oversees others, so naming one is never a foreign name). Nothing here knows a particular
+other keys are ignored, except "rank" (1 = most specific; a higher rank is a parent body)
+and "oversight": true (every agency of that type oversees others). Naming a parent or
+oversight body is never a foreign name. Nothing here knows a particular
 type: adding an entry to the JSON is enough.
 
   agency_core("เทศบาลตำบล เมืองคง")   -> "เมืองคง"
@@ -199,3 +200,9 @@ def is_variant_of(core: str, own: str, ocr: bool = False) -> bool:
 
 def is_oversight_type(entry: Optional[dict]) -> bool:
     return bool(entry and entry.get("oversight"))
+
+
+def type_rank(entry: Optional[dict]) -> int:
+    """agencies.json "rank": 1 for the most specific agencies (a hospital, a municipality),
+    higher for the bodies above them (a provincial office, a department, a ministry)."""
+    return int((entry or {}).get("rank", 1))

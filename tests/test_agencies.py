@@ -54,11 +54,11 @@ def test_name_distance_is_a_distance(a, b):
 
 
 def test_new_agency_types_need_no_code(monkeypatch, tmp_path):
-    """An entry added to agencies.json (the lead adds hospitals, ministries …) is used as is,
-    extra keys included; "oversight": true marks a type whose agencies oversee others."""
+    """An entry added to agencies.json is used as is, extra keys included; "oversight": true
+    marks a type whose agencies oversee others."""
     data = json.loads((vocab.SCHEMAS / "agencies.json").read_text(encoding="utf-8"))
-    data["types"] += [{"prefix": "โรงพยาบาล", "type": "โรงพยาบาล", "abbreviations": ["รพ."], "sector": "health"},
-                      {"prefix": "สำนักงานสาธารณสุขจังหวัด", "type": "สสจ.", "abbreviations": ["สสจ."],
+    data["types"] += [{"prefix": "ศูนย์พัฒนาเด็กเล็ก", "type": "ศพด.", "abbreviations": ["ศพด."], "sector": "edu"},
+                      {"prefix": "สำนักงานตรวจเงินแผ่นดินจังหวัด", "type": "สตง.", "abbreviations": ["สตจ."],
                        "oversight": True}]
     real = vocab.load_json
 
@@ -68,12 +68,20 @@ def test_new_agency_types_need_no_code(monkeypatch, tmp_path):
     agencies._vocab.cache_clear()
     agencies._mention_re.cache_clear()
     try:
-        found = agencies.mentions("รายงานของ รพ.น้ำยืน ส่งถึงสำนักงานสาธารณสุขจังหวัดอุบลราชธานี")
-        assert [(m.core, m.type_entry["type"]) for m in found] == [("น้ำยืน", "โรงพยาบาล"),
-                                                                   ("อุบลราชธานี", "สสจ.")]
+        found = agencies.mentions("รายงานของ ศพด.บ้านนาคำ ส่งถึงสำนักงานตรวจเงินแผ่นดินจังหวัดอุบลราชธานี")
+        assert [(m.core, m.type_entry["type"]) for m in found] == [("บ้านนาคำ", "ศพด."), ("อุบลราชธานี", "สตง.")]
         assert agencies.is_oversight_type(found[1].type_entry) and not agencies.is_oversight_type(found[0].type_entry)
-        assert agencies.agency_core("โรงพยาบาลน้ำยืน") == "น้ำยืน"
-        assert agencies.own_name_pattern("โรงพยาบาลน้ำยืน").sub("@", "ของ รพ.น้ำยืน") == "ของ @"
+        assert agencies.agency_core("ศูนย์พัฒนาเด็กเล็กบ้านนาคำ") == "บ้านนาคำ"
+        assert agencies.own_name_pattern("ศูนย์พัฒนาเด็กเล็กบ้านนาคำ").sub("@", "ของ ศพด.บ้านนาคำ") == "ของ @"
     finally:
         agencies._vocab.cache_clear()
         agencies._mention_re.cache_clear()
+
+
+@pytest.mark.parametrize("text,core", [
+    ("ตามนโยบายของโรงพยาบาลน้ำยืน", "น้ำยืน"),
+    ("ร่วมกับ รพ.สต.บ้านโนน", "บ้านโนน"),                  # the longer prefix first
+    ("ส่งสำนักงานสาธารณสุขอำเภอน้ำยืน", "น้ำยืน"),
+])
+def test_mentions_of_the_shipped_non_local_types(text, core):
+    assert [m.core for m in agencies.mentions(text)] == [core]

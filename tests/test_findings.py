@@ -238,3 +238,9 @@ def test_seed_reports_give_evidence_not_headings(seed_txt_db):
         assert not [n for n in names if n[0] == "foreign_agency_name"], names
     finally:
         con.close()
+
+
+def test_parent_bodies_rank_above_the_report_are_not_foreign():
+    con = _db({"x": ("b", 2567)}, [("x", "ทต.เมืองคง รายงานผลต่อกระทรวงมหาดไทย และกรมบัญชีกลาง แล้วประสานกับ "
+                                         "โรงพยาบาลราษีไศล เพื่อขอข้อมูล", 1)])
+    assert [f["shared_text"] for f in _kinds(con, "foreign_agency_name")] == ["โรงพยาบาลราษีไศล"]

@@ -4,8 +4,9 @@ A name (pipeline.agencies.mentions) is
 - the report's own when it is its core name (or begins it, or is begun by it);
 - an own_name_variant when it is within a small edit distance of the own name (a typo, or
   an OCR misreading on an OCR'd page): shown to auditors, ranked low;
-- not foreign when it is an oversight or parent body (schemas/oversight_bodies.txt, or an
-  agencies.json type marked "oversight"), the report's province or district, or a recipient:
+- not foreign when it is an oversight or parent body (schemas/oversight_bodies.txt, an
+  agencies.json type marked "oversight", or a type whose "rank" is above the report's own:
+  a hospital's ministry), the report's province or district, or a recipient:
   on an addressee line (schemas/addressee_cues.txt: เรียน…, สำเนาเรียน…, ส่ง…) or in a list
   of names (names separated only by spaces, commas or "และ");
 - a foreign_agency_name otherwise.
@@ -52,8 +53,10 @@ def _recipient_ranges(text: str, found: Sequence[agencies.Mention]) -> list[tupl
     return ranges
 
 
-def _is_oversight(m: agencies.Mention) -> bool:
-    if agencies.is_oversight_type(m.type_entry):
+def _is_oversight(m: agencies.Mention, own_rank: int) -> bool:
+    """An oversight body, or a parent one: its type ranks above the report's own (a
+    hospital's report names its ministry and its provincial health office)."""
+    if agencies.is_oversight_type(m.type_entry) or agencies.type_rank(m.type_entry) > own_rank:
         return True
     key = compare_key(m.written)
     core_key = compare_key(m.core)
@@ -85,6 +88,7 @@ def name_findings(doc_id: str, agency: Optional[str], province: Optional[str], d
     own = agencies.agency_core(agency)
     if not own and found:
         own = Counter(m.core for _, m, _ in found).most_common(1)[0][0]
+    own_rank = agencies.type_rank(agencies.agency_type_entry(agency))
     skip = {re.sub(r"^(จังหวัด|อำเภอ)", "", compare_key(x)) for x in (province, district) if x}
     names: dict[str, _Name] = {}
     for r, m, recipient in found:
@@ -94,7 +98,7 @@ def name_findings(doc_id: str, agency: Optional[str], province: Optional[str], d
         ocr = r[5] in ocr_pages
         if agencies.is_variant_of(core, own, ocr=ocr):
             kind = "own_name_variant"
-        elif recipient or compare_key(core) in skip or _is_oversight(m):
+        elif recipient or compare_key(core) in skip or _is_oversight(m, own_rank):
             continue
         else:
             kind = "foreign_agency_name"
