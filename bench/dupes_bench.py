@@ -1,4 +1,4 @@
-"""Benchmark of copy detection (pipeline.dupes): candidates + exact verification.
+"""Benchmark of copy detection (pipeline.analyze): candidates + exact verification.
 
     python -m bench.dupes_bench            # 10k / 30k / 100k passages, engines, naive all-pairs
     python -m bench.dupes_bench --one 100000
@@ -9,6 +9,9 @@ phrase inserted). Each size runs in a fresh process so that peak RSS (getrusage
 ru_maxrss) is that size's own; "helper MB" is the peak of the MinHash helper process
 (large inputs only), counted in the memory budget. Timed: normalization + shingling +
 MinHash/LSH candidates + verification (not the text generation).
+
+The product has one MinHash engine (rensa); datasketch is compared here only, through the
+same LSH (pip install -e '.[bench]').
 """
 from __future__ import annotations
 
@@ -20,7 +23,12 @@ import sys
 import time
 
 
-from pipeline import dupes
+import numpy as np
+
+from pipeline.analyze import candidates, minhash
+from pipeline.analyze.compute import MIN_CHARS
+from pipeline.analyze.textkey import compare_key
+from pipeline.analyze.verify import verify_pairs
 
 SIZES = (10_000, 30_000, 100_000)
 COPY_SHARE = 0.05
@@ -46,21 +54,41 @@ def make_passages(n: int, seed: int = 1) -> tuple[list[str], set]:
     return texts, planted
 
 
+def datasketch_signatures(flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """The same signatures' shape from datasketch (the engine the product no longer uses)."""
+    from datasketch import MinHash
+    n = len(offsets) - 1
+    sig = np.empty((n, minhash.NUM_PERM), dtype=np.uint32)
+    ident = lambda x: x  # noqa: E731  (tokens are already 64-bit hashes)
+    lo = (flat & np.uint64(0xFFFFFFFF)).astype(np.uint64)
+    for i in range(n):
+        mh = MinHash(num_perm=minhash.NUM_PERM, seed=minhash.SEED % (2 ** 32), hashfunc=ident)
+        seg = lo[offsets[i]:offsets[i + 1]]
+        if len(seg):
+            mh.update_batch(seg)
+        sig[i] = mh.hashvalues.astype(np.uint32)
+    sig[offsets[1:] == offsets[:-1]] = np.uint32(0xFFFFFFFF)
+    return sig
+
+
+ENGINES = {"rensa": minhash.minhash_signatures, "datasketch": datasketch_signatures}
+
+
 def run_one(n: int, engine: str = "rensa") -> dict:
     texts, planted = make_passages(n)
     t0 = time.perf_counter()
-    norms = [dupes.normalize(t) for t in texts]
-    norms = [s if len(s) >= dupes.MIN_CHARS else "" for s in norms]
-    flat, off = dupes.shingle_hashes(norms)
+    norms = [compare_key(t) for t in texts]
+    norms = [s if len(s) >= MIN_CHARS else "" for s in norms]
+    flat, off = candidates.shingle_hashes(norms)
     t1 = time.perf_counter()
-    cands = dupes.candidate_pairs(flat, off, engine=engine)
+    cands = candidates.candidate_pairs(flat, off, signatures=ENGINES[engine])
     t2 = time.perf_counter()
-    ver = dupes.verify_pairs(flat, off, cands.pairs)
+    ver = verify_pairs(flat, off, cands.pairs)
     t3 = time.perf_counter()
     found = {(min(v.a, v.b), max(v.a, v.b)) for v in ver}
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # MinHash helper process (dupes._rensa_signatures, only for many rows): its own peak
-    helper_mb = dupes.TIMINGS.get("helper_peak_mb", 0)
+    # MinHash helper process (minhash._rensa_signatures, only for many rows): its own peak
+    helper_mb = minhash.TIMINGS.get("helper_peak_mb", 0)
     return dict(n=n, engine=engine, shingle_s=round(t1 - t0, 2), candidates_s=round(t2 - t1, 2),
                 verify_s=round(t3 - t2, 2), total_s=round(t3 - t0, 2), candidate_pairs=int(len(cands.pairs)),
                 verified=len(found), planted=len(planted),
@@ -72,8 +100,8 @@ def naive_all_pairs(n: int = 10_000, sample_pairs: int = 1_000_000, full: bool =
     """Exact all-pairs comparison (set intersection of shingles per pair, the cheapest exact
     test) — timed on a random sample of pairs and extrapolated to n(n-1)/2 unless full."""
     texts, _ = make_passages(n)
-    norms = [dupes.normalize(t) for t in texts]
-    flat, off = dupes.shingle_hashes(norms)
+    norms = [compare_key(t) for t in texts]
+    flat, off = candidates.shingle_hashes(norms)
     t0 = time.perf_counter()
     sets = [set(flat[off[i]:off[i + 1]].tolist()) for i in range(n)]
     t_sets = time.perf_counter() - t0
@@ -111,11 +139,16 @@ def main(argv=None) -> int:
     if argv[:1] == ["--naive"]:
         print(json.dumps(naive_all_pairs(int(argv[1]), full="--full" in argv)))
         return 0
-    print(f"copy detection: MinHash LSH ({dupes.BANDS}x{dupes.ROWS}, {dupes.K}-char shingles) + exact "
+    print(f"copy detection: MinHash LSH ({candidates.BANDS}x{candidates.ROWS}, {candidates.K}-char shingles) + exact "
           f"verification; {COPY_SHARE:.0%} planted copies; 2 cores; each size in a fresh process")
     print(f"{'passages':>9} {'engine':>10} {'shingle':>8} {'cands':>7} {'verify':>7} {'total s':>8} "
           f"{'cand.pairs':>10} {'found':>6} {'recall':>7} {'peak MB':>8} {'helper MB':>9}")
-    rows = [_child(["--one", str(n)]) for n in SIZES] + [_child(["--one", "10000", "datasketch"])]
+    rows = [_child(["--one", str(n)]) for n in SIZES]
+    try:
+        import datasketch  # noqa: F401
+        rows.append(_child(["--one", "10000", "datasketch"]))
+    except ImportError:
+        print("(datasketch not installed: pip install -e '.[bench]' to compare engines)")
     for r in rows:
         print(f"{r['n']:>9} {r['engine']:>10} {r['shingle_s']:>8} {r['candidates_s']:>7} {r['verify_s']:>7} "
               f"{r['total_s']:>8} {r['candidate_pairs']:>10} {r['verified']:>6} {r['planted_recall']:>7} "

@@ -113,24 +113,18 @@ def _findings_db(db: str, recompute: bool = False):
 
 
 def cmd_dupes(a) -> int:
-    from pipeline import dupes
-    from pipeline.termout import Result, print_result
-    con = _findings_db(_db(a), a.recompute)
-    rows = dupes.findings(con, kind=a.kind, min_similarity=a.min_similarity, limit=a.limit)
-    print_result(Result.from_dicts(rows), a.format, wide=a.wide)
-    return 0
+    from pipeline.analyze import commands
+    return commands.dupes(a, _findings_db(_db(a), a.recompute))
 
 
 def cmd_report(a) -> int:
-    from pipeline import report
+    from pipeline.analyze import commands
     out = Path(a.out)
     if out.is_dir():
         raise UsageError(f"--out {a.out} is a folder: give a file name, e.g. --out {out / 'audit.html'}")
     if not out.parent.is_dir():
         raise UsageError(f"--out {a.out}: folder {out.parent} does not exist")
-    report.write_report(_findings_db(_db(a)), a.out)
-    print(f"wrote {a.out}")
-    return 0
+    return commands.report(a, _findings_db(_db(a)))
 
 
 def _wide(s) -> None:
@@ -185,19 +179,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--table", action="append", choices=TABLES, help="only this table (repeatable; default: all)")
     s.set_defaults(func=cmd_export)
 
+    from pipeline.analyze.commands import add_dupes_arguments, add_report_arguments
     s = sub.add_parser("dupes", parents=[common], help="ranked copy-paste findings")
-    s.add_argument("--kind", help="only findings of this kind", choices=("within_report", "cross_agency", "same_agency_other_year",
-                                      "foreign_agency_name", "generic_result"))
-    s.add_argument("--min-similarity", type=float, dest="min_similarity", metavar="X",
-                   help="only findings at least this similar (0..1)")
-    s.add_argument("--limit", type=int, default=100, metavar="N", help="at most N findings (default: 100)")
-    s.add_argument("--recompute", action="store_true", help="recompute findings before listing")
-    s.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    add_dupes_arguments(s)
     _wide(s)
     s.set_defaults(func=cmd_dupes)
 
     s = sub.add_parser("report", parents=[common], help="write a static HTML audit report")
-    s.add_argument("--out", default="audit.html", metavar="FILE", help="the HTML file (default: audit.html)")
+    add_report_arguments(s)
     s.set_defaults(func=cmd_report)
     return p
 

@@ -34,6 +34,7 @@ from typing import Iterable, Optional
 
 from extractors import REPORT_SUFFIXES, SUPPORTED_SUFFIXES
 from pipeline import load
+from pipeline.analyze.files import record_files
 from pipeline.process import process_file
 from pipeline.records import ExtractionError, SourceFile
 from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, MIN_MEMORY_MB, Pool, TaskFailed
@@ -231,12 +232,14 @@ def ingest(paths: Iterable[str], db: str, *, prune: bool = False, progress: bool
         todo: list[SourceFile] = []
         unreadable: list[tuple[SourceFile, str]] = []
         claimed: dict[str, str] = {}           # doc_id -> path that will hold it
+        hashed: list[SourceFile] = []           # every readable file, for the files table
         for path in files:
             try:
                 src = source_file(path)
             except OSError as e:
                 unreadable.append((_unreadable(path), f"cannot read file: {e.strerror or e}"))
                 continue
+            hashed.append(src)
             sha, status = known.get(src.path, (None, None))
             if sha == src.sha256 and not _retry(status, *errors.get(src.path, (None, None)), ocr):
                 summary.unchanged += 1
@@ -257,6 +260,7 @@ def ingest(paths: Iterable[str], db: str, *, prune: bool = False, progress: bool
                 continue
             claimed[src.doc_id] = src.path
             todo.append(src)
+        record_files(con, hashed)
         gone = [p for p in known if p not in present and not Path(p).exists()] if prune else []
         if gone:
             con.execute("begin transaction")

@@ -14,6 +14,7 @@ from typing import Optional
 import duckdb
 import pandas as pd
 
+from pipeline.analyze.roles import layout_roles
 from pipeline.normalize import normalize_text
 from pipeline.records import Paragraph, SegmentedDocument, SourceFile
 from pipeline.vocab import SCHEMAS
@@ -73,7 +74,7 @@ COLUMNS = {
     "measure_owners": ("measure_id", "doc_id", "unit", "unit_raw"),
     "scores": ("doc_id", "year", "tool", "indicator_no", "indicator", "item_code", "score", "page"),
     "pages": ("doc_id", "page", "chars", "quality", "method", "ocr_confidence"),
-    "paragraphs": ("doc_id", "para_no", "page", "line", "text"),
+    "paragraphs": ("doc_id", "para_no", "page", "line", "text", "role"),
 }
 
 
@@ -117,6 +118,7 @@ def _rows(doc_id: str, seg: SegmentedDocument) -> dict:
                          m.result, m.outcome, json.dumps(m.raw, ensure_ascii=False), m.section))
         owners += [(mid, doc_id, o.unit, o.unit_raw) for o in m.owners]
     paras = [b for b in seg.extracted.blocks if isinstance(b, Paragraph)]
+    roles = layout_roles(paras, seg.extracted.page_info)
     return {
         "measures": measures,
         "measure_owners": owners,
@@ -124,7 +126,8 @@ def _rows(doc_id: str, seg: SegmentedDocument) -> dict:
                    for s in seg.scores],
         "pages": [(doc_id, p.page, p.chars, p.quality, p.method, p.ocr_confidence)
                   for p in seg.extracted.page_info],
-        "paragraphs": [(doc_id, i, p.page, p.line, normalize_text(p.text)) for i, p in enumerate(paras, start=1)],
+        "paragraphs": [(doc_id, i, p.page, p.line, normalize_text(p.text), role)
+                       for i, (p, role) in enumerate(zip(paras, roles), start=1)],
     }
 
 

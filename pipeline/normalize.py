@@ -157,6 +157,11 @@ _RE_BLOCK_TAG = re.compile(rf"</?(?:{_BLOCK_TAGS})\b[^<>]*>", re.IGNORECASE)
 _RE_INLINE_TAG = re.compile(rf"</?(?:{_INLINE_TAGS})\b[^<>]*>", re.IGNORECASE)
 
 
+# Any tag or character entity, for code that must see markup as a gap between words and
+# keep positions in the original text (the copy analysis); markup_to_lines removes it.
+RE_MARKUP = re.compile(r"<[^<>]{0,200}>|&(?:nbsp|amp|lt|gt|quot|apos|#\d{1,6});")
+
+
 def markup_to_lines(s: str) -> str:
     """'<p>๑.ปรับปรุง</p> <p>๒. แจก</p>' -> '๑.ปรับปรุง\\n๒. แจก'.
 

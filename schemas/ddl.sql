@@ -71,6 +71,17 @@ CREATE TABLE IF NOT EXISTS pages (
     ocr_confidence DOUBLE                -- mean Tesseract word confidence 0..100 (OCR'd pages)
 );
 
+-- Every report file seen, one row a path; documents has one row per content, so two files
+-- with the same bytes share a doc_id (an identical_file finding lists their paths).
+CREATE TABLE IF NOT EXISTS files (
+    path          VARCHAR PRIMARY KEY,
+    sha256        VARCHAR NOT NULL,
+    doc_id        VARCHAR NOT NULL,
+    size          BIGINT,
+    mtime         TIMESTAMP,             -- the file's modification time when last seen
+    first_seen    TIMESTAMP              -- when this path was first seen with these bytes
+);
+
 -- Databases made by earlier versions get the columns added since.
 ALTER TABLE measures ADD COLUMN IF NOT EXISTS section VARCHAR;
 ALTER TABLE pages ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;
@@ -86,5 +97,7 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     para_no       INTEGER,
     page          INTEGER,
     line          INTEGER,
-    text          VARCHAR
+    text          VARCHAR,
+    role          VARCHAR                -- from the layout: body | heading | running (NULL: no hints)
 );
+ALTER TABLE paragraphs ADD COLUMN IF NOT EXISTS role VARCHAR;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project uses when they are missing:
 #   tesseract-ocr + tesseract-ocr-tha  (OCR of scanned PDFs; without them scans get status needs_ocr)
-#   chromium                           (only for the test that renders the HTML audit report)
+#   chromium + fonts-thai-tlwg         (the test that renders the HTML audit report: Thai must
+#                                        render as glyphs, not boxes)
 # Usage: system-deps.sh [ocr|all] [--quiet]   (default: all)
 # Needs root and apt-get; elsewhere it says what to install and exits 0.
 set -u
@@ -16,6 +17,7 @@ need=()
 { command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx tha; } \
   || need+=(tesseract-ocr tesseract-ocr-tha)
 [ "$what" = all ] && ! command -v chromium >/dev/null 2>&1 && need+=(chromium)
+[ "$what" = all ] && ! fc-list :lang=th 2>/dev/null | grep -q . && need+=(fonts-thai-tlwg)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   [ -n "$quiet" ] || echo "optional system packages missing: ${need[*]} (install them with your package manager)" >&2

@@ -1,4 +1,4 @@
-"""Planted-copy test corpus for pipeline.dupes.
+"""Planted-copy test corpus for the copy analysis (pipeline.analyze).
 
 generate(n_docs, seed) builds distinct, realistic-looking Thai ITA measure reports
 (documents + measures + paragraphs rows) and plants known copies among them:
@@ -198,11 +198,14 @@ def generate(n_docs: int = 40, seed: int = 7, n_cross: int = None, n_within: int
              n_resubmit: int = None) -> Corpus:
     g = _Gen(seed)
     r = g.r
-    from pipeline.dupes import _cut_name, normalize, is_generic_result, MIN_CHARS
+    from pipeline.agencies import cut_name
+    from pipeline.analyze.generic import is_generic_result
+    from pipeline.analyze.compute import MIN_CHARS
+    from pipeline.analyze.textkey import compare_key as normalize
     names = set()
     while len(names) < n_docs + 5:
         core = r.choice(NAME_A) + r.choice(NAME_B)
-        if _cut_name(core) == core:
+        if cut_name(core) == core:
             names.add(core)
     names = sorted(names)
     r.shuffle(names)
@@ -313,7 +316,7 @@ def load(con, corpus: Corpus) -> None:
         " result, outcome) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         [(m["measure_id"], d.doc_id, 1, m["row_no"], 2 + m["row_no"] // 5, 40 + m["row_no"], m["measure"],
           m["issue"], m["method"], m["result"], m["outcome"]) for d in corpus.docs for m in d.measures])
-    con.executemany("INSERT INTO paragraphs VALUES (?,?,?,?,?)",
+    con.executemany("INSERT INTO paragraphs (doc_id, para_no, page, line, text) VALUES (?,?,?,?,?)",
                     [(d.doc_id, no, 1 + no // 6, 3 * no, t) for d in corpus.docs for no, t in d.paragraphs])
 
 
@@ -351,4 +354,4 @@ def load_seed_txt(con, path, doc_id, agency, province=None, district=None, fisca
             continue
         if line.strip():
             para_no += 1
-            con.execute("INSERT INTO paragraphs VALUES (?,?,?,?,?)", (doc_id, para_no, None, ln, line.strip()))
+            con.execute("INSERT INTO paragraphs (doc_id, para_no, page, line, text) VALUES (?,?,?,?,?)", (doc_id, para_no, None, ln, line.strip()))
