@@ -7,7 +7,7 @@ status shown only as ticks is the result; tool and indicator stated by section r
 every measure under them; merged cells give their value to every row they cover (the source
 values are equal there, so nothing changes); columns with no field change nothing.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .columns import Col, cell_text, has_values, measure_status, ticks
 from .periods import fy_months, month_end, span_dates
@@ -43,7 +43,6 @@ class Design:
     scores: bool = True             # draw the report's indicator scores as a table
     padding: float = 3.0            # cell padding, pt
     describe: str = ""
-    notes: list = field(default_factory=list)
 
 
 def header_block(cols: list[Col], shade: str | None, num=str) -> list[Row]:
