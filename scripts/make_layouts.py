@@ -28,41 +28,7 @@ from layouts.producers import chromium_pdf, libreoffice_pdfs, missing_fonts, pdf
 from layouts.source import load_sources                  # noqa: E402
 from layouts.spec import Cell, Doc, Para, Row, Table     # noqa: E402
 
-SEED = {"000": "000_eec639967c242c08", "001": "001_7085b3674d17acd7", "003": "003_348cd1245a6f7d44",
-        "u01": "u01_abt_banpao", "u02": "u02_tt_thachang", "u03": "u03_tm_wangnamyen",
-        "u04": "u04_tn_lampang", "u05": "u05_abt_nonkha", "u06": "u06_pao_phayao"}
-
-# (report, design, producer, font, size pt[, Design overrides]): every design at least once, every
-# report 3 times
-PLAN = [
-    ("000", "long_norepeat", "chromium", "Laksaman", 16),
-    ("000", "mixed", "libreoffice", "Norasi", 15),
-    ("000", "parent5", "libreoffice", "Sawasdee", 14),
-    ("001", "long_repeat", "libreoffice", "Kinnari", 16),
-    ("001", "round12", "chromium", "Noto Serif Thai", 14),
-    ("001", "parent2", "chromium", "Loma", 14),
-    ("003", "parent5", "chromium", "Laksaman", 15),
-    ("003", "quarters", "chromium", "Garuda", 14),
-    ("003", "strategy", "libreoffice", "Umpush", 15),
-    ("u01", "cols8", "libreoffice", "Waree", 14),
-    ("u01", "months_shade", "chromium", "Noto Sans Thai", 14),
-    ("u01", "booktabs", "chromium", "Norasi", 15),
-    ("u02", "frame", "chromium", "Kinnari", 15, {"landscape": "all"}),
-    ("u02", "sections", "libreoffice", "Loma", 14),
-    ("u02", "status", "libreoffice", "Garuda", 14),
-    ("u03", "hrules", "libreoffice", "Noto Sans Thai", 14),
-    ("u03", "status_narr", "chromium", "Sawasdee", 15),
-    ("u03", "parent2", "libreoffice", "Laksaman", 16),
-    ("u04", "kpi9", "chromium", "Noto Looped Thai", 14),
-    ("u04", "merged_first", "chromium", "Umpush", 15),
-    ("u04", "zebra", "libreoffice", "Laksaman", 15, {"landscape": "all"}),
-    ("u05", "zebra", "chromium", "Umpush", 15),
-    ("u05", "months_slash", "libreoffice", "Kinnari", 14),
-    ("u05", "booktabs", "libreoffice", "Waree", 14),
-    ("u06", "mixed", "chromium", "Waree", 15),
-    ("u06", "quarters_shade", "libreoffice", "Noto Serif Thai", 14),
-    ("u06", "split_parts", "chromium", "Loma", 16),
-]
+PLAN = json.loads((ROOT / "scripts" / "layouts" / "plan.json").read_text(encoding="utf-8"))["plan"]
 
 PRODUCER_TAG = {"chromium": "chromium", "libreoffice": "docx"}
 
@@ -108,11 +74,12 @@ def main() -> int:
     a.out.mkdir(parents=True, exist_ok=True)
     (a.out / "html").mkdir(exist_ok=True)
     jobs = []            # (name, producer, Doc)
-    for key, design_key, producer, font, size, *overrides in PLAN:
-        report, name = reports[SEED[key]], fixture_name(SEED[key], design_key, producer)
+    for job in PLAN:
+        design_key, producer, font, size = job["layout"], job["producer"], job["font"], job["size"]
+        report, name = reports[job["report"]], fixture_name(job["report"], design_key, producer)
         if a.only and a.only not in name:
             continue
-        design = replace(DESIGNS[design_key], **(overrides[0] if overrides else {}))
+        design = replace(DESIGNS[design_key], **job.get("overrides", {}))
         doc, measures = build_doc(report, design, font, size)
         gold = gold_file(report, name, design_key, design, producer, font, size, measures, doc.notes)
         (a.out / f"{name}.gold.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
