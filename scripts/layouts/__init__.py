@@ -1,0 +1,1 @@
+"""Layout fixtures: report content -> producer-neutral documents -> Chromium / LibreOffice PDFs with gold (scripts/make_layouts.py)."""
