@@ -126,9 +126,19 @@ def _on_edge(rules: list[Rule], pos: float, tol: float) -> list[tuple[float, flo
 
 # ---------------------------------------------------------------- grids
 def grid_of(hs: list[Rule], vs: list[Rule], em: float, s: TableSettings = DEFAULT) -> Optional[Grid]:
-    """The grid of one component, or None when the rules do not enclose any cell."""
-    if not hs or not vs:
+    """The grid of one component, or None when the rules do not enclose any cell. Vertical
+    rules alone (three or more, of one extent) are one row: a tall row cut by a page break
+    whose part on this page has no horizontal rule."""
+    if not vs:
         return None
+    if not hs:
+        tol = s.same_extent * em
+        top, bottom = min(v.a for v in vs), max(v.b for v in vs)
+        if len(vs) < 3 or any(abs(v.a - top) > tol or abs(v.b - bottom) > tol for v in vs):
+            return None
+        xs = _cluster([v.pos for v in vs], s.min_cell * em)
+        cells = [GridCell(0, c, 1, c + 1, (xs[c], top, xs[c + 1], bottom)) for c in range(len(xs) - 1)]
+        return Grid(xs, [top, bottom], cells, "rules", top_drawn=False, bottom_drawn=False)
     tol = s.min_cell * em
     xs = _cluster([v.pos for v in vs], tol)
     ys = _cluster([h.pos for h in hs], tol)
@@ -191,8 +201,21 @@ def rule_grids(hrules: list[Rule], vrules: list[Rule], em: float,
     """Grids of the page's rules, and the components that are not grids (horizontal rules
     only, frames of one column: the text strategy reads those)."""
     grids, rest = [], []
-    for hs, vs in components(hrules, vrules, em, s):
-        g = grid_of(hs, vs, em, s) if len(vs) >= 2 and len(hs) >= 1 else None
+    comps = components(hrules, vrules, em, s)
+    # vertical rules without any horizontal one touch nothing: those of one extent are
+    # one group (the part of a tall row cut by a page break)
+    loose = sorted((v for hs, vs in comps if not hs for v in vs), key=lambda v: (v.a, v.b))
+    comps = [c for c in comps if c[0]]
+    tol = s.same_extent * em
+    for v in loose:
+        for hs, vs in comps:
+            if not hs and abs(vs[0].a - v.a) <= tol and abs(vs[0].b - v.b) <= tol:
+                vs.append(v)
+                break
+        else:
+            comps.append(([], [v]))
+    for hs, vs in comps:
+        g = grid_of(hs, vs, em, s) if len(vs) >= 2 else None
         if g is None or g.n_cols < 2:
             rest.append((hs, vs))
             continue

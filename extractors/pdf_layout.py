@@ -127,6 +127,14 @@ def column_starts(ps: list[Piece], x0: float, x1: float, header_bottom: Optional
     lines = {}
     for p in ps:
         lines.setdefault(_line_key(p), []).append(p)
+    # the lines of a centred header cell start anywhere: a start that only such lines
+    # have (another header line shares its midpoint but not its start) is no column start
+    head = [p for p in ps if p.cy < header_bottom]
+
+    def centred(p: Piece) -> bool:
+        mid = (p.x0 + p.x1) / 2
+        return any(q is not p and _line_key(q) != _line_key(p) and abs((q.x0 + q.x1) / 2 - mid) <= 0.2 * em
+                   and abs(q.x0 - p.x0) > 0.3 * em for q in head)
     out = []
     for cl in clusters:
         cx = cl[0]
@@ -135,15 +143,22 @@ def column_starts(ps: list[Piece], x0: float, x1: float, header_bottom: Optional
         starting = [p for p in ps if abs(p.x0 - cx) <= align + (cl[-1] - cl[0])]
         support = len({_line_key(p) for p in starting})
         header_start = any(p.cy < header_bottom for p in starting)
+        body_start = any(p.cy >= header_bottom for p in starting)
         crossing = [p for p in ps if p.x0 < cx - 0.18 * em and p.x1 > cx + 0.07 * em]
         if any(p.cy < header_bottom for p in crossing):
             continue
         n_cross = len({_line_key(p) for p in crossing})
+        if not body_start and all(centred(p) for p in starting):
+            continue
         if support >= 2 and n_cross <= support // 4:
             out.append(cx)
         elif header_start and n_cross == 0:
             out.append(cx)
-    return [x - 0.1 * em for x in out]
+    merged: list[float] = []
+    for x in out:                       # starts closer than half an em are one column start
+        if not merged or x - merged[-1] >= 0.5 * em:
+            merged.append(x)
+    return [x - 0.1 * em for x in merged]
 
 
 def stream_rows(ps: list[Piece], xs: list[float], em: float) -> Optional[list[float]]:

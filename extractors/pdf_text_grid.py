@@ -68,7 +68,7 @@ def rule_regions(hrules: list[Rule], vrules: list[Rule], width: float, taken: li
                 spans.append((v.a, v.b))
         lone = bottom - top < s.frame_min_height * em
         below = columnar_extent(chars, x0, x1, bottom, +1, em, s, 2 if lone else 1)
-        above = columnar_extent(chars, x0, x1, top, -1, em, s, 2 if lone else 1)
+        above = columnar_extent(chars, x0, x1, top, -1, em, s, 2)
         if lone and below is None and above is None:
             continue                                # a lone rule (signature line, separator)
         top, bottom = min(top, above or top), max(bottom, below or bottom)

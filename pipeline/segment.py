@@ -20,7 +20,7 @@ from typing import Optional
 
 from pipeline.dates import parse_period
 from pipeline.docfacts import document_facts
-from pipeline.header_block import (Column, find_header, is_full_width_row, resolve_duplicates, width)
+from pipeline.header_block import Column, find_header, resolve_duplicates, width
 from pipeline.indicators import indicator_from_text, indicator_tool, tool_in_text
 from pipeline.normalize import normalize_cell, normalize_text
 from pipeline.owners import split_owners
