@@ -29,7 +29,7 @@ from extractors.pdf_grid import rule_grids
 from extractors.pdf_lines import join_lines, lines_text, paragraphs, text_lines
 from extractors.pdf_page import MARK, PageModel, check_file, document_em, open_document, read_page
 from extractors.pdf_settings import TableSettings
-from extractors.pdf_text_grid import rule_regions, text_grids
+from extractors.pdf_text_grid import rule_regions, stack_grids, text_grids
 from extractors.quality import OCR_THRESHOLD, text_quality
 from pipeline.records import ExtractedDocument, PageInfo, Paragraph, Table
 
@@ -60,6 +60,7 @@ def page_tables(model: PageModel, s: TableSettings) -> tuple[list[PageTable], li
     """-> (tables of the page, characters outside them)."""
     em = model.em
     grids, rest = rule_grids(model.hrules, model.vrules, em, s)
+    grids = stack_grids(grids, model.chars, em, s)
     found: list[PageTable] = []
     taken: set[int] = set()
     boxes = []
@@ -133,12 +134,12 @@ def extract_pdf(path: str, *, ocr: bool = True, max_ocr_pages: Optional[int] = N
             try:
                 model = read_page(page, page_no, s, doc_em)
                 pb = read_blocks(model, s)
+                text = _text(pb)
             except Exception as e:  # noqa: BLE001 - a broken page must not lose the document
                 result.warnings.append(f"page {page_no}: unreadable ({type(e).__name__}: {e})")
-                model, pb = PageModel(page_no, 0.0, 0.0), PageBlocks(page_no, 0.0, doc_em)
+                model, pb, text = PageModel(page_no, 0.0, 0.0), PageBlocks(page_no, 0.0, doc_em), ""
             finally:
                 page.close()
-            text = _text(pb)
             q = text_quality(text) if text.strip() else None
             result.page_info.append(PageInfo(page=page_no, chars=len(model.chars), quality=q,
                                              method="text" if model.chars else "none",
@@ -150,7 +151,11 @@ def extract_pdf(path: str, *, ocr: bool = True, max_ocr_pages: Optional[int] = N
             _run_ocr(doc, ocr_wanted, pages, result, max_ocr_pages)
         elif ocr_wanted:
             result.warnings.append(f"{len(ocr_wanted)} page(s) without usable text; OCR disabled")
-        result.blocks = assemble(pages, s)
+        try:
+            result.blocks = assemble(pages, s)
+        except Exception as e:  # noqa: BLE001 - the pages are still worth having, unjoined
+            result.warnings.append(f"tables across pages not joined ({type(e).__name__}: {e})")
+            result.blocks = [b.table if isinstance(b, PageTable) else b for pb in pages for _, b in pb.blocks]
         if not any(p.method in ("text", "ocr") and p.chars for p in result.page_info):
             result.status = "needs_ocr"
             result.error = result.error or NEEDS_OCR_MESSAGE

@@ -110,7 +110,8 @@ def _rect_of(points, tol: float):
 
 
 def page_graphics(page, space: _Space, em: float, s: TableSettings = DEFAULT):
-    """-> (rule pieces [(orient, pos, a, b)], fills, image boxes), display space."""
+    """-> (rule pieces [(orient, pos, a, b, soft)], fills, image boxes), display space;
+    ``soft`` pieces are edges of shaded areas, not drawn lines."""
     import pypdfium2.raw as pdfium_c
 
     objs: list = []
@@ -126,23 +127,23 @@ def page_graphics(page, space: _Space, em: float, s: TableSettings = DEFAULT):
         w, h = bx1 - bx0, bbottom - btop
         if filled and fill_visible and grey < 0.92 and (w <= thin or h <= thin):
             if w >= h:
-                pieces.append(("h", (btop + bbottom) / 2, bx0, bx1))
+                pieces.append(("h", (btop + bbottom) / 2, bx0, bx1, False))
             else:
-                pieces.append(("v", (bx0 + bx1) / 2, btop, bbottom))
+                pieces.append(("v", (bx0 + bx1) / 2, btop, bbottom, False))
             return
         if filled and fill_visible and w > thin and h > thin and w * h < 0.5 * page_area:
             # a shaded cell or row: its edges bound cells as rules do (a shaded header
             # hides the rules under it; zebra rows have no rules at all)
             fills.append(Fill(bx0, btop, bx1, bbottom, grey))
-            pieces.extend([("h", btop, bx0, bx1), ("h", bbottom, bx0, bx1),
-                           ("v", bx0, btop, bbottom), ("v", bx1, btop, bbottom)])
+            pieces.extend([("h", btop, bx0, bx1, True), ("h", bbottom, bx0, bx1, True),
+                           ("v", bx0, btop, bbottom, True), ("v", bx1, btop, bbottom, True)])
         if stroked and stroke_visible:
             if w > tiny:
-                pieces.append(("h", btop, bx0, bx1))
-                pieces.append(("h", bbottom, bx0, bx1))
+                pieces.append(("h", btop, bx0, bx1, False))
+                pieces.append(("h", bbottom, bx0, bx1, False))
             if h > tiny:
-                pieces.append(("v", bx0, btop, bbottom))
-                pieces.append(("v", bx1, btop, bbottom))
+                pieces.append(("v", bx0, btop, bbottom, False))
+                pieces.append(("v", bx1, btop, bbottom, False))
 
     def draw(obj, ctm):
         pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke_mode)
@@ -201,9 +202,9 @@ def fill_grey(obj) -> float:
 def _line_piece(space: _Space, box, tiny: float) -> list:
     x0, top, x1, bottom = space.box(*box)
     if bottom - top <= tiny and x1 - x0 > tiny:
-        return [("h", (top + bottom) / 2, x0, x1)]
+        return [("h", (top + bottom) / 2, x0, x1, False)]
     if x1 - x0 <= tiny and bottom - top > tiny:
-        return [("v", (x0 + x1) / 2, top, bottom)]
+        return [("v", (x0 + x1) / 2, top, bottom, False)]
     return []                          # slanted: not a rule
 
 
@@ -224,25 +225,26 @@ def merge_rules(pieces, em: float, s: TableSettings = DEFAULT) -> tuple[list[Rul
         for cl in rows:
             pos = statistics.median(p[1] for p in cl)
             cur = None
-            for _, _, a, b in sorted(cl, key=lambda p: p[2]):
+            for _, _, a, b, soft in sorted(cl, key=lambda p: p[2]):
                 if cur is not None and a <= cur[1] + gap:
                     if b > cur[1]:
                         cur[2] += b - max(a, cur[1])
                         cur[1] = b
+                    cur[3] = cur[3] and soft
                     continue
                 if cur is not None:
                     out[orient].append(_rule(orient, pos, cur, min_len, s))
-                cur = [a, b, b - a]
+                cur = [a, b, b - a, soft]
             if cur is not None:
                 out[orient].append(_rule(orient, pos, cur, min_len, s))
     return [r for r in out["h"] if r], [r for r in out["v"] if r]
 
 
 def _rule(orient, pos, cur, min_len, s) -> Optional[Rule]:
-    a, b, covered = cur
+    a, b, covered, soft = cur
     if b - a < min_len:
         return None
-    return Rule(orient, pos, a, b, dashed=covered < s.dashed_cover * (b - a))
+    return Rule(orient, pos, a, b, dashed=covered < s.dashed_cover * (b - a), soft=soft)
 
 
 # ---------------------------------------------------------------- the page
@@ -281,7 +283,7 @@ def _clip_box(b, clip):
 
 def _clip_piece(p, clip, slack: float = 0.5):
     """A rule piece cut to a clip box (a rule exactly on the clip's edge stays)."""
-    o, pos, a, b = p
+    o, pos, a, b, soft = p
     if o == "h":
         if not clip[1] - slack <= pos <= clip[3] + slack:
             return None
@@ -290,4 +292,4 @@ def _clip_piece(p, clip, slack: float = 0.5):
         if not clip[0] - slack <= pos <= clip[2] + slack:
             return None
         a, b = max(a, clip[1]), min(b, clip[3])
-    return (o, pos, a, b) if b > a else None
+    return (o, pos, a, b, soft) if b > a else None

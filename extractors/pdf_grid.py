@@ -42,6 +42,7 @@ class Grid:
     top_drawn: bool = True                   # the top edge is a rule across the table
     bottom_drawn: bool = True                # the bottom edge is a rule across the table
     row_xs: Optional[list[list[float]]] = None   # column edges per row, where a row's differ
+    shaded_only: bool = False                # bounded by shading alone (zebra rows), no rule
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -190,7 +191,8 @@ def grid_of(hs: list[Rule], vs: list[Rule], em: float, s: TableSettings = DEFAUL
             for c in range(c0, c1):
                 claimed[r * nc + c] = True
         cells.append(GridCell(r0, c0, r1, c1, (xs[c0], ys[r0], xs[c1], ys[r1])))
-    g = Grid(xs, ys, cells, "rules", all(h_drawn[0]), all(h_drawn[-1]))
+    g = Grid(xs, ys, cells, "rules", all(h_drawn[0]), all(h_drawn[-1]),
+             shaded_only=all(r.soft for r in hs) and all(r.soft for r in vs))
     if nr * nc > 1 and len(cells) == 1:
         return None                          # a frame around one area
     return g

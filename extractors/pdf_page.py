@@ -55,6 +55,7 @@ class Rule:
     a: float
     b: float
     dashed: bool = False
+    soft: bool = False         # only the edge of shaded areas (zebra stripes), no drawn line
 
     @property
     def length(self) -> float:

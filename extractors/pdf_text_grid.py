@@ -125,6 +125,56 @@ def columnar_extent(chars: list[Ch], x0: float, x1: float, y: float, direction: 
     return edge if edge is not None and multi >= min_rows else None
 
 
+def stack_grids(grids: list[Grid], chars: list[Ch], em: float, s: TableSettings = DEFAULT) -> list[Grid]:
+    """Grids one above the other with the same columns, and table rows between them, are
+    one table: zebra striping shades every other row and leaves the rows between without
+    any drawing (no fill, no rule). The white rows between become rows of the grid, and
+    a white last row under it is added when the text there goes on in its columns."""
+    out: list[Grid] = []
+    for g in sorted(grids, key=lambda g: g.ys[0]):
+        prev = out[-1] if out else None
+        if prev is not None and len(prev.xs) == len(g.xs) and \
+                all(abs(a - b) <= s.same_columns * em for a, b in zip(prev.xs, g.xs)) and \
+                0 <= g.ys[0] - prev.ys[-1] <= 15 * em and _rows_between(prev, g, chars, em, s):
+            out[-1] = _joined(prev, g)
+            continue
+        out.append(g)
+    for i, g in enumerate(out):
+        below = columnar_extent(chars, g.xs[0], g.xs[-1], g.ys[-1], +1, em, s, 1) if g.shaded_only else None
+        if below is not None and below > g.ys[-1] + 0.5 * em and \
+                not any(o.ys[0] < below + 0.5 * em and o.ys[0] > g.ys[-1] for o in out[i + 1:]):
+            out[i] = _joined(g, Grid(list(g.xs), [below, below], [], g.source), below)
+    return out
+
+
+def _rows_between(a: Grid, b: Grid, chars: list[Ch], em: float, s: TableSettings) -> bool:
+    gap = [c for c in chars if a.ys[-1] < c.cy < b.ys[0]]
+    if not gap:
+        return b.ys[0] - a.ys[-1] <= 0.5 * em          # touching: one grid drawn in two parts
+    if any(c.x0 < a.xs[0] - 0.5 * em or c.x1 > a.xs[-1] + 0.5 * em for c in gap):
+        return False
+    return not any(_is_text_line(line, a.xs[0], a.xs[-1], em, s) for line in base_lines(gap, em))
+
+
+def _joined(a: Grid, b: Grid, bottom: Optional[float] = None) -> Grid:
+    """``a`` and ``b`` (same columns) as one grid; the band between them is one row."""
+    xs = list(a.xs)
+    ys = list(a.ys)
+    cells = list(a.cells)
+    r = a.n_rows
+    start = b.ys[0] if bottom is None else bottom
+    if start > ys[-1] + 1e-6:                           # the white row between
+        cells += [GridCell(r, c, r + 1, c + 1, (xs[c], ys[-1], xs[c + 1], start)) for c in range(len(xs) - 1)]
+        ys.append(start)
+        r += 1
+    for gc in b.cells:
+        cells.append(GridCell(gc.r0 + r, gc.c0, gc.r1 + r, gc.c1, (xs[gc.c0], gc.bbox[1], xs[gc.c1], gc.bbox[3])))
+    if b.cells:
+        ys += b.ys[1:]
+    return Grid(xs, ys, cells, a.source, a.top_drawn, b.bottom_drawn if bottom is None else False,
+                shaded_only=a.shaded_only and (b.shaded_only or not b.cells))
+
+
 # ---------------------------------------------------------------- lines and gutters
 def _baseline(line: list[Ch]) -> float:
     bs = sorted(c.bottom for c in line if not MARK.match(c.c))
