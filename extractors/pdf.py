@@ -29,7 +29,7 @@ from extractors.pdf_grid import rule_grids
 from extractors.pdf_lines import join_lines, lines_text, paragraphs, text_lines
 from extractors.pdf_page import MARK, PageModel, check_file, document_em, open_document, read_page
 from extractors.pdf_settings import TableSettings
-from extractors.pdf_text_grid import rule_regions, stack_grids, text_grids
+from extractors.pdf_text_grid import continued_area, inside, rule_regions, stack_grids, text_grid, text_grids
 from extractors.quality import OCR_THRESHOLD, text_quality
 from pipeline.records import ExtractedDocument, PageInfo, Paragraph, Table
 
@@ -56,8 +56,11 @@ def _paragraph_blocks(chars, page_no: int, s: TableSettings) -> list[tuple[float
     return out
 
 
-def page_tables(model: PageModel, s: TableSettings) -> tuple[list[PageTable], list]:
-    """-> (tables of the page, characters outside them)."""
+def page_tables(model: PageModel, s: TableSettings,
+                open_cols: Optional[list[float]] = None) -> tuple[list[PageTable], list]:
+    """-> (tables of the page, characters outside them). ``open_cols``: the column edges of
+    a table the previous page ended with, not closed by a rule: text at the top of this page
+    in those columns goes on with it even without rules."""
     em = model.em
     grids, rest = rule_grids(model.hrules, model.vrules, em, s)
     grids = stack_grids(grids, model.chars, em, s)
@@ -81,18 +84,36 @@ def page_tables(model: PageModel, s: TableSettings) -> tuple[list[PageTable], li
                 found.append(PageTable(t, g.top_drawn, g.bottom_drawn, g, [c for c in free if id(c) in ids],
                                        model.fills))
                 free = [c for c in free if id(c) not in ids]
+    if open_cols and free:
+        area = continued_area(free, open_cols, em, s)
+        if area and not any(pt.table.bbox[1] < area[3] for pt in found):
+            g = text_grid(area, [], [c for c in free if inside(c, area)], em, s, columns=open_cols)
+            if g is not None:
+                t, ids = grid_table(g, free, model.fills, model.page_no, s)
+                if ids:
+                    found.append(PageTable(t, False, False, g, [c for c in free if id(c) in ids], model.fills))
+                    free = [c for c in free if id(c) not in ids]
     found.sort(key=lambda pt: pt.table.bbox[1])
     return found, free
 
 
-def read_blocks(model: PageModel, s: TableSettings) -> PageBlocks:
+def read_blocks(model: PageModel, s: TableSettings, open_cols: Optional[list[float]] = None) -> PageBlocks:
     pb = PageBlocks(model.page_no, model.height, model.em)
     if not model.chars:
         return pb
-    tables, rest = page_tables(model, s)
+    tables, rest = page_tables(model, s, open_cols)
     pb.blocks = [(t.table.bbox[1], t) for t in tables] + _paragraph_blocks(rest, model.page_no, s)
     pb.blocks.sort(key=lambda b: b[0])
     return pb
+
+
+def _open_columns(pb: PageBlocks) -> Optional[list[float]]:
+    """Column edges of the table a page ends with when no rule closes it, else None."""
+    last = next((b for _, b in reversed(pb.blocks)
+                 if not (isinstance(b, Paragraph) and len(b.text) <= 12)), None)
+    if isinstance(last, PageTable) and not last.bottom_drawn and last.table.cols:
+        return last.table.cols
+    return None
 
 
 def _text(pb: PageBlocks) -> str:
@@ -133,7 +154,7 @@ def extract_pdf(path: str, *, ocr: bool = True, max_ocr_pages: Optional[int] = N
             page = doc[i]
             try:
                 model = read_page(page, page_no, s, doc_em)
-                pb = read_blocks(model, s)
+                pb = read_blocks(model, s, _open_columns(pages[-1]) if pages else None)
                 text = _text(pb)
             except Exception as e:  # noqa: BLE001 - a broken page must not lose the document
                 result.warnings.append(f"page {page_no}: unreadable ({type(e).__name__}: {e})")

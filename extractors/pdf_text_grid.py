@@ -105,7 +105,7 @@ def columnar_extent(chars: list[Ch], x0: float, x1: float, y: float, direction: 
     if direction < 0:
         lines.reverse()
     starts: list[float] = []
-    multi, edge, prev = 0, None, y
+    multi, lead, edge, prev = 0, 0, None, y
     for line in lines:
         base = _baseline(line)
         if abs(base - prev) > (2.2 * em if edge is not None else 2.5 * em):
@@ -118,8 +118,12 @@ def columnar_extent(chars: list[Ch], x0: float, x1: float, y: float, direction: 
         if len(ps) >= 2:
             multi += 1
             starts.extend(p.x0 for p in ps)
-        elif not any(abs(ps[0].x0 - x) <= 0.3 * em for x in starts):
+        elif starts and not any(abs(ps[0].x0 - x) <= 0.3 * em for x in starts):
             break
+        elif not starts:
+            lead += 1                   # the rest of a row cut by the page break, maybe
+            if lead > 3:
+                break
         edge = max(c.bottom for c in line) if direction > 0 else min(c.top for c in line)
         prev = base
     return edge if edge is not None and multi >= min_rows else None
@@ -135,7 +139,7 @@ def stack_grids(grids: list[Grid], chars: list[Ch], em: float, s: TableSettings 
         prev = out[-1] if out else None
         if prev is not None and len(prev.xs) == len(g.xs) and \
                 all(abs(a - b) <= s.same_columns * em for a, b in zip(prev.xs, g.xs)) and \
-                0 <= g.ys[0] - prev.ys[-1] <= 15 * em and _rows_between(prev, g, chars, em, s):
+                0 <= g.ys[0] - prev.ys[-1] and _rows_between(prev, g, chars, em, s):
             out[-1] = _joined(prev, g)
             continue
         out.append(g)
@@ -313,6 +317,38 @@ def text_grids(bbox: Box, ys: list[float], chars: list[Ch], em: float, s: TableS
     return out
 
 
+def continued_area(chars: list[Ch], cols: list[float], em: float, s: TableSettings = DEFAULT) -> Optional[Box]:
+    """The area at the top of a page that goes on with a table of the previous page that
+    has no rules here (booktabs, a borderless continuation): the lines, after a running
+    header or two, whose every cell starts at one of the table's columns; prose or a line
+    outside the columns ends it."""
+    x0, x1 = cols[0], cols[-1]
+    starts = list(cols[:-1])
+    lines = base_lines([c for c in chars if c.cx >= x0 - 2 * em], em)
+    top = bottom = None
+    skipped, multi, prev = 0, 0, None
+    for line in lines:
+        ps = layout.pieces(line, em, s)
+        fits = all(any(abs(p.x0 - x) <= 0.6 * em for x in starts) for p in ps) and \
+            min(c.x0 for c in line) >= x0 - 0.5 * em and max(c.x1 for c in line) <= x1 + 0.5 * em and \
+            not _is_text_line(line, x0, x1, em, s)
+        if top is None:
+            if fits:
+                top, prev = min(c.top for c in line), _baseline(line)
+            elif skipped < 3:
+                skipped += 1
+                continue
+            else:
+                return None
+        elif not fits or _baseline(line) - prev > 2.2 * em:
+            break
+        multi += len(ps) >= 2
+        bottom, prev = max(c.bottom for c in line), _baseline(line)
+    if top is None or multi < 1:
+        return None
+    return (x0, top - 0.1 * em, x1, bottom + 0.1 * em)
+
+
 def _split_at_empty_bands(top: float, bottom: float, ys: list[float], chars: list[Ch], em: float):
     """Two tables one above the other, a blank line between them, make one stack of rules:
     a band between two rules with no text, a line or more high, separates them."""
@@ -326,8 +362,10 @@ def _split_at_empty_bands(top: float, bottom: float, ys: list[float], chars: lis
     return [(a, b) for a, b in out if b > a]
 
 
-def text_grid(bbox: Box, ys: list[float], chars: list[Ch], em: float, s: TableSettings = DEFAULT) -> Optional[Grid]:
-    """The grid of one area, or None when it has no two columns."""
+def text_grid(bbox: Box, ys: list[float], chars: list[Ch], em: float, s: TableSettings = DEFAULT,
+              columns: Optional[list[float]] = None) -> Optional[Grid]:
+    """The grid of one area, or None when it has no two columns. ``columns``: the column
+    edges, when known (the table this area continues)."""
     x0, top, x1, bottom = bbox
     if not chars:
         return None
@@ -338,7 +376,8 @@ def text_grid(bbox: Box, ys: list[float], chars: list[Ch], em: float, s: TableSe
     bands = list(zip(merged, merged[1:]))
     ps = layout.pieces(chars, em, s)
     filled = [b for b in bands if any(b[0] <= p.cy <= b[1] for p in ps)]
-    bounds = layout.column_starts(ps, x0, x1, filled[0][1] if len(filled) >= 2 else None, em, s)
+    bounds = list(columns[1:-1]) if columns else \
+        layout.column_starts(ps, x0, x1, filled[0][1] if len(filled) >= 2 else None, em, s)
     if len(bands) <= 2:                            # few or no inner rules
         cuts = layout.stream_rows(ps, [x0, *bounds, x1], em) if bounds else None
         if cuts is not None:
