@@ -277,8 +277,17 @@ def join_split_words(s: str) -> str:
     return _apply_sites(s, _RE_SPLIT, lambda m: "", strict_unknown=True)
 
 
+_LEADING_VOWEL_SPACE = re.compile("([\u0e40-\u0e44])[ \u00a0]+(?=[\u0e01-\u0e2e])")
+
+
+def remove_space_after_leading_vowel(s: str) -> str:
+    """"เ ม.ย." -> "เม.ย.": a leading vowel (เ แ โ ใ ไ) is always followed by its consonant,
+    so a space between them is a gap the text layer made up."""
+    return _LEADING_VOWEL_SPACE.sub(r"\1", s)
+
+
 UNCONDITIONAL = (remove_cid_tokens, map_private_use, fix_nikhahit_sara_aa,
-                 remove_spaces_before_marks, reorder_marks)
+                 remove_spaces_before_marks, remove_space_after_leading_vowel, reorder_marks)
 CHECKED = (fix_sara_am_as_space, fix_mai_tho_aa_as_am, fix_displaced_marks,
            fix_sara_aa_as_am, fix_sara_am_dropped, join_split_words)
 

@@ -27,13 +27,14 @@ IGNORE = "ignore"       # pseudo-field of known columns without a field
 _QUARTER = re.compile(r"^(?:ไตรมาส(?:ที่)?|q)\s*([1-4])\b", re.I)
 _YEAR = re.compile(r"^(?:พ\.?\s*ศ\.?\s*)?(25\d\d|20\d\d)$")
 _MONTH_YEAR = re.compile(r"^([^\d]+?)\s*(\d{2}|\d{4})?$")
+_MONTH_RANGE = re.compile(r"^([^\d\-–]+?)\s*[-–]\s*([^\d\-–]+?)$")
 
 
 @dataclass(frozen=True)
 class HeaderKind:
     kind: Optional[str]                 # field | ignore | status | tick | None
     field: Optional[str] = None         # for kind == field
-    tick: Optional[tuple] = None        # ("q", n) | ("m", month, year or None) | ("y", year)
+    tick: Optional[tuple] = None        # ("q", n) | ("m", month, year or None) | ("mr", first, last) | ("y", year)
     label: Optional[str] = None         # the status wording, for kind == status
 
     @property
@@ -87,6 +88,10 @@ def tick_label(text: str) -> Optional[tuple]:
         return ("q", int(m.group(1)))
     if m := _YEAR.match(s):
         return ("y", int(m.group(1)))
+    if m := _MONTH_RANGE.match(s):           # "ต.ค. - ธ.ค.": a quarter written as its months
+        first, last = parse_month_name(m.group(1).strip()), parse_month_name(m.group(2).strip())
+        if first and last:
+            return ("mr", first, last)
     if m := _MONTH_YEAR.match(s):
         month = parse_month_name(m.group(1).strip())
         if month:

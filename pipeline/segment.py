@@ -285,8 +285,7 @@ def measure_rows(table: LogicalTable, warnings: list[str],
             p = parse_period(period)
             m.period_start, m.period_end = p.start, p.end
             warnings.extend(f"table {table.no} row {m.row_no}: {w}" for w in p.warnings)
-        ticks = [c.tick for c in tick_cols if c.index < len(g.cells)
-                 and is_ticked(g.cells[c.index], [g.cells[t.index] for t in tick_cols if t.index < len(g.cells)])]
+        ticks = [c.tick for c in tick_cols if c.index < len(g.cells) and is_ticked(g.cells[c.index], g.cells)]
         if ticks:
             raw["ticks"] = {"text": " ".join(map(str, ticks)), "page": g.page, "bbox": None, "field": "period"}
             if ticked is not None:
@@ -299,8 +298,7 @@ def measure_rows(table: LogicalTable, warnings: list[str],
 
 def _status(g: SourceRow, table: LogicalTable, status_cols: list[Column]) -> Optional[str]:
     """The ticked status sub-column's wording, or the ticked option of a tick-box list."""
-    group = [g.cells[c.index] for c in status_cols if c.index < len(g.cells)]
-    ticked = [c.status for c in status_cols if c.index < len(g.cells) and is_ticked(g.cells[c.index], group)]
+    ticked = [c.status for c in status_cols if c.index < len(g.cells) and is_ticked(g.cells[c.index], g.cells)]
     if ticked:
         return ticked[0]
     for c in table.columns:

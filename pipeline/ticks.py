@@ -14,14 +14,14 @@ NOT_TICKED = {"-", "–", "—", "0", "ไม่มี", "ไม่"}
 _OPTION = re.compile(r"[☑☒✓✔√]\s*([^☐☑☒✓✔√\n]+)")
 
 
-def is_ticked(cell: Cell, group: list[Cell]) -> bool:
+def is_ticked(cell: Cell, row: list[Cell]) -> bool:
     """A tick column's cell is ticked when it holds a mark (or any text but a dash: a date
-    or a note written into the box), or is shaded while the others of its group are not
-    (a Gantt bar; a row shaded across is zebra striping, not ticks)."""
+    or a note written into the box), or is shaded while its row is not shaded across (a
+    Gantt bar; a row shaded across is zebra striping, not ticks)."""
     text = normalize_cell(cell.text).strip()
     if text:
         return text not in NOT_TICKED
-    return cell.shaded and not all(c.shaded for c in group)
+    return cell.shaded and not all(c.shaded for c in row)
 
 
 def _month_start(year_ce: int, month: int) -> date:
@@ -45,6 +45,13 @@ def tick_range(tick: tuple, fiscal_year: Optional[int]) -> Optional[tuple[date, 
         first = (10, 1, 4, 7)[tick[1] - 1]
         year = fiscal_year - 544 if first == 10 else fiscal_year - 543
         return _month_start(year, first), _month_end(year, first + 2)
+    if kind == "mr":                             # a span of months of the fiscal year
+        if not fiscal_year:
+            return None
+        first, last = tick[1], tick[2]
+        y0 = fiscal_year - 544 if first >= 10 else fiscal_year - 543
+        y1 = fiscal_year - 544 if last >= 10 else fiscal_year - 543
+        return _month_start(y0, first), _month_end(y1, last)
     if kind == "m":
         month, year_be = tick[1], tick[2]
         if year_be:
