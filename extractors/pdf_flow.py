@@ -18,7 +18,7 @@ from typing import Optional, Union
 
 from extractors.pdf_cells import grid_table
 from extractors.pdf_grid import Grid, GridCell
-from extractors.pdf_lines import join_lines, joins_inside_word
+from extractors.pdf_lines import LIST_ITEM, join_lines, joins_inside_word
 from extractors.pdf_settings import DEFAULT, TableSettings
 from pipeline.records import Cell, Paragraph, Table, cell_owner
 
@@ -124,24 +124,41 @@ def _rest_of_row(last: list[Cell], first: list[Cell]) -> bool:
     return sum(on) >= 2 and sum(p and not o for o, p in zip(on, prev)) >= 2
 
 
-def _breaks_inside_word(last: list[Cell], first: list[Cell]) -> bool:
-    return any(x.text and y.text and joins_inside_word(x.text, y.text) for x, y in zip(last, first))
+def _word_breaks(last: list[Cell], first: list[Cell]) -> int:
+    """Weight of the cells breaking inside a Thai word between the two rows: 2 when the
+    first column with text in both does, else 1 a column, at most 2."""
+    both = [(x, y) for x, y in zip(last, first) if x.text.strip() and y.text.strip()]
+    breaks = [joins_inside_word(x.text, y.text) for x, y in both]
+    if breaks and breaks[0]:
+        return 2
+    return min(2, sum(breaks))
 
 
 def is_cut_row(prev: PageTable, nxt: PageTable, last: list[Cell], first: list[Cell], dropped_header: bool) -> bool:
-    """Is ``first`` (the first row on the new page) the rest of ``last``? Geometry first:
-    neither the old part's bottom nor the new part's top is closed by a rule. Else the
-    shape of the two rows: the new row's first cell is empty while others go on (a row's
-    first column is never empty unless it is cut or merged), the cells that go on are a
-    subset of those that had text, or a cell breaks inside a Thai word. Never when a
-    column holds a number in both rows."""
+    """Is ``first`` (the first row on the new page) the rest of ``last``? The evidence,
+    weighed: neither the old part's bottom nor the new part's top is closed by a rule (2);
+    the new row's first cell is empty while others go on (2: a row's first column is empty
+    only when cut or merged); the cells that go on are a subset of those that had text,
+    two or more having ended (2); cells breaking inside a Thai word (``_word_breaks``);
+    the old row's first cell numbered and the new one's not (1; a numbered new one proves
+    nothing: cells hold numbered lists). Cut at 2 or more; never when a column holds a
+    number in both rows."""
     if not any(c.text.strip() for c in first) or _atomic_values(last, first):
         return False
+    score = 0
     if not prev.bottom_drawn and not nxt.top_drawn and not dropped_header:
-        return True
+        score += 2
     lead = next((c for c in first if not c.covered), None)
-    first_empty = lead is not None and not lead.text.strip() and not last[0].covered
-    return first_empty or _rest_of_row(last, first) or _breaks_inside_word(last, first)
+    key_new = lead.text.strip() if lead is not None else ""
+    if lead is not None and not key_new and not last[0].covered:
+        score += 2
+    if _rest_of_row(last, first):
+        score += 2
+    score += _word_breaks(last, first)
+    key_old = last[0].text.strip()
+    if key_new and key_old and LIST_ITEM.match(key_old) and not LIST_ITEM.match(key_new):
+        score += 1
+    return score >= 2
 
 
 def _merge_row(rows: list[list[Cell]], first: list[Cell]) -> None:
