@@ -66,9 +66,12 @@ def rule_regions(hrules: list[Rule], vrules: list[Rule], width: float, taken: li
                 top, bottom = min(top, v.a), max(bottom, v.b)
                 used_v.add(k)
                 spans.append((v.a, v.b))
+        # aligned text goes on past a lone rule (either way: a header above it, or the
+        # closing rule of a continued table) or under a top rule and a header rule only
+        # (booktabs); three rules or more close the table
         lone = bottom - top < s.frame_min_height * em
-        below = columnar_extent(chars, x0, x1, bottom, +1, em, s, 2 if lone else 1)
-        above = columnar_extent(chars, x0, x1, top, -1, em, s, 2)
+        below = columnar_extent(chars, x0, x1, bottom, +1, em, s, 2 if lone else 1) if len(st) <= 2 else None
+        above = columnar_extent(chars, x0, x1, top, -1, em, s, 2) if lone else None
         if lone and below is None and above is None:
             continue                                # a lone rule (signature line, separator)
         top, bottom = min(top, above or top), max(bottom, below or bottom)
