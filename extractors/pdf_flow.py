@@ -170,17 +170,29 @@ def _merge_row(rows: list[list[Cell]], first: list[Cell]) -> None:
             target.text = join_lines([target.text, c.text]) if target.text else c.text
 
 
+def _same_row(a: list[Cell], b: list[Cell]) -> bool:
+    """Two rows read the same (a header repeated on a new page may lose or gain a line
+    break or a syllable at a rule)."""
+    from rapidfuzz import fuzz
+
+    ka, kb = "|".join(_norm(c.text) for c in a), "|".join(_norm(c.text) for c in b)
+    if ka == kb:
+        return True
+    # nearly the same only for rows of short cells (a header): body rows of one table can
+    # share most of their long text (the same result pasted twice) and stay two rows
+    short = all(len(_norm(c.text)) <= 80 for c in a + b)
+    return short and len(ka) >= 8 and fuzz.ratio(ka, kb) >= 90
+
+
 def _repeated_rows(a: Table, b: Table) -> int:
     """How many first rows of ``b`` repeat a run of ``a``'s first rows (a header block
     repeated on the new page, perhaps without the title row above it)."""
-    def key(row):
-        return [_norm(c.text) for c in row]
     if not b.rows or not any(c.text for c in b.rows[0]):
         return 0
     for j in range(min(4, len(a.rows))):
         k = 0
-        while k < len(b.rows) and j + k < len(a.rows) and k < 4 and key(b.rows[k]) == key(a.rows[j + k]) \
-                and any(c.text for c in b.rows[k]):
+        while k < len(b.rows) and j + k < len(a.rows) and k < 4 and any(c.text for c in b.rows[k]) \
+                and _same_row(a.rows[j + k], b.rows[k]):
             k += 1
         if k:
             return k
