@@ -119,6 +119,14 @@ def _is_subheader(row: list[Cell], above: list[Cell]) -> bool:
                for i, _ in filled)
 
 
+def _parent_over_header(rows: list[list[Cell]], r: int) -> bool:
+    """A row of one cell across the table naming the measures ("แนวทางการนำผลการ
+    วิเคราะห์ไปสู่การปฏิบัติ…") over a header row: the parent of every column, not a title."""
+    filled = _filled(rows[r])
+    return len(filled) == 1 and is_measure_parent(filled[0].text) and \
+        len(normalize_cell(filled[0].text)) <= PARENT_CELL_MAX and r + 1 < len(rows) and _is_header_row(rows[r + 1])
+
+
 def find_header(rows: list[list[Cell]]) -> Optional[HeaderBlock]:
     """The header block at the top of a table, or None (a continuation chunk, a table of
     data only)."""
@@ -126,12 +134,13 @@ def find_header(rows: list[list[Cell]]) -> Optional[HeaderBlock]:
     hb = HeaderBlock()
     r = 0
     while r < min(len(rows) - 1, MAX_TITLE_ROWS) and is_full_width_row(rows[r], n) and \
-            not _is_header_row(rows[r]):
+            not _is_header_row(rows[r]) and not _parent_over_header(rows, r):
         hb.title_rows.append(r)
         r += 1
-    if r >= len(rows) or not _is_header_row(rows[r]):
+    parent = r < len(rows) - 1 and _parent_over_header(rows, r)
+    if r >= len(rows) or not (parent or _is_header_row(rows[r])):
         return None
-    end = r + 1
+    end = r + 2 if parent else r + 1
     spans = [r + c.row_span for c in rows[r] if not c.covered and c.text.strip()]
     end = max(end, min(max(spans, default=end), r + MAX_HEADER_ROWS))
     while end < len(rows) and end - r < MAX_HEADER_ROWS and _is_subheader(rows[end], rows[end - 1]):

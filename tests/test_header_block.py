@@ -182,3 +182,12 @@ def test_measure_like_tables_in_a_document_that_is_not_about_ita_give_no_rows():
     s = seg(["โครงการ", "ผู้รับผิดชอบ", "ระยะเวลา"], ["ก่อสร้างถนน", "กองช่าง", "ม.ค. 2567"],
             prose="แผนการดำเนินงาน ประจำปีงบประมาณ พ.ศ. 2567 เพิ่มเติม ครั้งที่ 1")
     assert s.measures == [] and any(w.startswith("not an ITA measures report") for w in s.warnings)
+
+
+def test_parent_header_across_the_whole_table_is_no_title():
+    """The parent spans every column: still the parent of the header, not a title row."""
+    s = seg(["แนวทางการนำผลการวิเคราะห์ไปสู่การปฏิบัติ{c3}", "^", "^"],
+            ["วิธีการนำผลการวิเคราะห์ไปสู่การปฏิบัติ", "ขั้นตอน/วิธีการ", "ผู้รับผิดชอบ"],
+            ["เสริมสร้างการรับรู้", "จัดประชุมชี้แจง", "สำนักปลัด"])
+    assert [(m.measure, m.method, m.owner) for m in s.measures] == [
+        ("เสริมสร้างการรับรู้", "จัดประชุมชี้แจง", "สำนักปลัด")]
