@@ -38,9 +38,30 @@ def _symbol(textpage, i: int, c: str) -> str:
     return c
 
 
+def text_clips(page, space: _Space) -> dict:
+    """Text objects whose clip path hides part of the page -> the visible box. Chromium
+    prints a text line cut by a page break on both pages, clipped: the hidden half is
+    still in the text layer."""
+    import pypdfium2.raw as pdfium_c
+
+    from extractors.pdf_graphics import _clip_of
+
+    out, cache = {}, {}
+    full = (0.5, 0.5, space.width - 0.5, space.height - 0.5)
+    for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_TEXT:
+            continue
+        box = _clip_of(obj, space, cache)
+        if box and (box[0] > full[0] or box[1] > full[1] or box[2] < full[2] or box[3] < full[3]):
+            out[ctypes.cast(obj, ctypes.c_void_p).value] = box
+    return out
+
+
 def page_chars(page, textpage, space: _Space) -> list[Ch]:
     """Characters in stream order, no spaces (a space sets ``space_before`` of the next
-    character), duplicates dropped (Canva and Skia write some glyph clusters twice)."""
+    character), duplicates dropped (Canva and Skia write some glyph clusters twice),
+    characters their clip path hides left out."""
     import pypdfium2.raw as pdfium_c
 
     tp = textpage
@@ -60,6 +81,8 @@ def page_chars(page, textpage, space: _Space) -> list[Ch]:
     origin = pdfium_c.FPDFText_GetCharOrigin
     ox, oy = ctypes.c_double(), ctypes.c_double()
     raw = tp.raw
+    clips = text_clips(page, space)
+    text_object = pdfium_c.FPDFText_GetTextObject
     out: list[Ch] = []
     seen = set()
     sp = hard = False
@@ -83,6 +106,11 @@ def page_chars(page, textpage, space: _Space) -> list[Ch]:
             # height by producer (Skia: clusters get glyph boxes, other letters the font's)
             base = space.box(ox.value, oy.value, ox.value, oy.value)[1]
             top, bottom = base - BAND_ABOVE * size, base + BAND_BELOW * size
+        if clips:
+            box = clips.get(ctypes.cast(text_object(raw, i), ctypes.c_void_p).value)
+            cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+            if box and not (box[0] <= cx <= box[2] and box[1] <= cy <= box[3]):
+                continue
         key = (c, round(x0), round(top))
         if key in seen:
             continue
