@@ -199,6 +199,27 @@ def _repeated_rows(a: Table, b: Table) -> int:
     return 0
 
 
+def _carry_merges(rows: list[list[Cell]], new: list[list[Cell]]) -> None:
+    """A cell merged down to the bottom of the old part (one period for the whole table)
+    goes on over the new part's first rows when their cell in that column is empty and
+    merged (or the old one was merged): the new cells become covered by it."""
+    if not rows or not new:
+        return
+    last = len(rows) - 1
+    for c in range(min(len(rows[last]), len(new[0]))):
+        owner = cell_owner(rows, last, c)
+        top = new[0][c]
+        if owner is None or owner.col_span > 1 or not owner.text.strip() or top.covered or top.text.strip():
+            continue
+        merged_before = owner.row_span >= 2 or rows[last][c].covered
+        if not (merged_before or top.row_span >= 2) or any(r[c].text.strip() for r in new[:top.row_span]):
+            continue
+        span = min(top.row_span, len(new))
+        for r in new[:span]:
+            r[c] = Cell(text="", page=r[c].page, bbox=r[c].bbox, covered=True, shaded=r[c].shaded)
+        owner.row_span += span
+
+
 def continue_table(prev: PageTable, nxt: PageTable, tol: float) -> bool:
     """Append ``nxt`` to ``prev`` when it continues it; True if it did."""
     a, b = prev.table, nxt.table
@@ -209,7 +230,9 @@ def continue_table(prev: PageTable, nxt: PageTable, tol: float) -> bool:
         b = nxt.table
     k = _repeated_rows(a, b)
     rows = b.rows[k:]
-    if rows and a.rows and is_cut_row(prev, nxt, a.rows[-1], rows[0], k > 0):
+    cut = bool(rows and a.rows and is_cut_row(prev, nxt, a.rows[-1], rows[0], k > 0))
+    _carry_merges(a.rows, rows)
+    if cut:
         _merge_row(a.rows, rows[0])
         rows = rows[1:]
     a.rows.extend(rows)
