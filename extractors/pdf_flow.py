@@ -124,14 +124,37 @@ def _rest_of_row(last: list[Cell], first: list[Cell]) -> bool:
     return sum(on) >= 2 and sum(p and not o for o, p in zip(on, prev)) >= 2
 
 
-def _word_breaks(last: list[Cell], first: list[Cell]) -> int:
-    """Weight of the cells breaking inside a Thai word between the two rows: 2 when the
-    first column with text in both does, else 1 a column, at most 2."""
+def _dangles(text: str) -> bool:
+    """The text ends with a word that never ends a phrase ("และ", "ของ": schemas), as the
+    word list cuts its last Thai run ("คู่มือการ" ends with การ, "บริการ" does not)."""
+    from extractors.thai_repair import segment
+    from pipeline.vocab import load_lines
+
+    m = re.search(r"[\u0e01-\u0e4e]{1,30}$", text.rstrip())
+    if not m:
+        return False
+    words = segment(m.group(0))
+    return bool(words) and words[-1] in load_lines("dangling_words.txt")
+
+
+def _word_breaks(last: list[Cell], first: list[Cell]) -> float:
+    """Weight of the cells that go on between the two rows: 2 when the first column with
+    text in both breaks inside a Thai word or ends on a word that never ends a phrase;
+    for the other columns 1 a clear break (joined, fewer letters fall outside the
+    dictionary) or dangling word, 0.5 a break that only reads as fewer words; at most 2."""
     both = [(x, y) for x, y in zip(last, first) if x.text.strip() and y.text.strip()]
-    breaks = [joins_inside_word(x.text, y.text) for x, y in both]
-    if breaks and breaks[0]:
+    if not both:
+        return 0
+    x0, y0 = both[0]
+    if joins_inside_word(x0.text, y0.text) or _dangles(x0.text):
         return 2
-    return min(2, sum(breaks))
+    w = 0.0
+    for x, y in both[1:]:
+        if joins_inside_word(x.text, y.text, strict=True) or _dangles(x.text):
+            w += 1
+        elif joins_inside_word(x.text, y.text):
+            w += 0.5
+    return min(2.0, w)
 
 
 def is_cut_row(prev: PageTable, nxt: PageTable, last: list[Cell], first: list[Cell], dropped_header: bool) -> bool:

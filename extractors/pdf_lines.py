@@ -153,10 +153,10 @@ _TAIL = re.compile(r"[\u0e01-\u0e4e]{1,20}$")
 _HEAD = re.compile(r"[\u0e01-\u0e4e]{1,20}")
 
 
-def joins_inside_word(a: str, b: str) -> bool:
+def joins_inside_word(a: str, b: str, strict: bool = False) -> bool:
     """Does a line break between ``a`` and ``b`` fall inside a Thai word? Yes when the
     Thai text at the break reads better joined: fewer characters outside dictionary
-    words, or as many and fewer words ("ถึงกันยาย|น", "เค|รื่อ")."""
+    words, or (unless ``strict``) as many and fewer words ("ถึงกันยาย|น", "เค|รื่อ")."""
     ma, mb = _TAIL.search(a), _HEAD.match(b)
     if not ma or not mb:
         return False
@@ -166,7 +166,7 @@ def joins_inside_word(a: str, b: str) -> bool:
     ca, cb = thai_repair.cost(ta), thai_repair.cost(tb)
     cj = thai_repair.cost(ta + tb)
     sep = (ca[0] + cb[0], ca[1] + cb[1])
-    return cj[0] < sep[0] or (cj[0] == sep[0] and cj[1] < sep[1])
+    return cj[0] < sep[0] or (not strict and cj[0] == sep[0] and cj[1] < sep[1])
 
 
 def join_lines(lines: list[str]) -> str:

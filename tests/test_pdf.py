@@ -312,3 +312,22 @@ def test_page_break_continuation_rules():
     # a score under a score is a new row
     assert _atomic_values(row("OIT", "1. การเปิดเผยข้อมูล", "95.00"), row("", "2. อื่น", "87.50"))
     assert not _atomic_values(row("", "1. ทำ", "ต.ค. 67"), row("", "", "- ก.ย. 68"))
+
+
+@pytest.mark.parametrize("last, first, cut", [
+    # the first column breaks inside a word, or ends on a word that never ends a phrase
+    (["๓.การ ประชาสัมพัน", "ข้อ"], ["ธ์ เผยแพร่", "ต่อ"], True),
+    (["๒.ระบบ E-Service และ", "ก", "ข"], ["การมีส่วนร่วม", "ค", "ง"], True),
+    # the new row's first cell is empty while others go on
+    (["๑. จัดทำคู่มือ", "เริ่ม"], ["", "ต่อ"], True),
+    # a full new row after a full row: a tool code under a tool code
+    (["EIT", "การปรับปรุงระบบการทำงาน", "กองยุทธศาสตร์"], ["OIT", "การเปิดเผยข้อมูล", "ทุกกอง"], False),
+    # a number does not run on over a page break
+    (["OIT", "1. การเปิดเผยข้อมูล", "95.00"], ["", "2. อื่น", "87.50"], False),
+])
+def test_row_cut_by_a_page_break_from_weighed_evidence(last, first, cut):
+    from extractors.pdf_flow import PageTable, is_cut_row
+    from pipeline.records import Cell, Table
+
+    part = PageTable(Table(rows=[]))
+    assert is_cut_row(part, part, [Cell(t, 1) for t in last], [Cell(t, 2) for t in first], False) is cut
