@@ -116,7 +116,7 @@ def page_chars(page, textpage, space: _Space) -> list[Ch]:
             continue
         seen.add(key)
         if sp and not hard and out and out[-1].c == "\u0e33" and "\u0e01" <= c <= "\u0e4e" \
-                and x0 - out[-1].x1 < 0.6 * out[-1].size:
+                and x0 - out[-1].x1 < 1.0 * out[-1].size:
             # Skia draws sara am wider than its box: pdfium sees white and makes up a
             # space ("ดำ เนินการ"); the sara am reaches the next letter
             out[-1].x1 = x0

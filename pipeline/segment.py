@@ -360,6 +360,21 @@ def _why_empty(tables: list[LogicalTable]) -> str:
             ", ".join(sorted(t.fields())) + " only (no measure or issue column beside method, owner, period or result)")
 
 
+def _once(paragraphs) -> list[Paragraph]:
+    """Paragraphs with each running header/footer kept once: a page header naming the
+    agency on every page must not outvote the report's own text."""
+    seen: set[str] = set()
+    out = []
+    for p in paragraphs:
+        if p.role == "running":
+            key = re.sub(r"\s+", "", p.text)
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(p)
+    return out
+
+
 def mentions_ita(blocks: list) -> bool:
     """Does the document name what ITA measures reports are about (schemas/ita_terms.txt)?"""
     terms = load_lines("ita_terms.txt")
@@ -387,7 +402,7 @@ def segment(doc: ExtractedDocument) -> SegmentedDocument:
         if t.kind in ("scores", "measures"):
             scores.extend(_cell_scores(t))
     scores.extend(prose_scores([p for _, p in paragraphs]))
-    facts = document_facts([p for _, p in paragraphs], measures)
+    facts = document_facts(_once(p for _, p in paragraphs), measures)
     for s in scores:
         s.year = facts.ita_score_year
     for m in measures:
