@@ -45,6 +45,19 @@ def remove_soft_hyphens(s: str) -> str:
     return s.translate(_SOFT_HYPHEN)
 
 
+# C0 controls but tab and the line breaks (\n \r \v \f \x1c-\x1e, which collapse_whitespace
+# turns into newlines), DEL, C1 controls but NEL (\x85, a line break too). NULs come from
+# UTF-16 and PDF conversions, ESC sequences from terminal captures; none is text.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
+def remove_control_characters(s: str) -> str:
+    """'\x00มาตรการ\x00' -> 'มาตรการ', '\x1b[31mแดง' -> '[31mแดง'. Tabs and line breaks stay
+    (they are table and line structure). Used where text enters (extractors/txt.py, on the
+    decoded file, which warns where it removed any) and in normalize_text."""
+    return CONTROL_CHARACTERS.sub("", s) if CONTROL_CHARACTERS.search(s) else s
+
+
 # --- private-use glyphs --------------------------------------------------------
 # Fonts without OpenType Thai tables position marks with pre-shifted glyphs in the
 # Private Use Area; PDF text extraction then yields these code points instead of the
@@ -179,7 +192,7 @@ def markup_to_lines(s: str) -> str:
 
 def _normalize_once(s: str, arabic_digits: bool) -> tuple[str, bool]:
     """One round of fixes; also says whether the mark reordering changed anything."""
-    s = map_private_use_glyphs(s)
+    s = map_private_use_glyphs(remove_control_characters(s))
     s = remove_soft_hyphens(remove_zero_width(s))
     if arabic_digits:
         s = thai_digits_to_arabic(s)
