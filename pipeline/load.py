@@ -8,6 +8,7 @@ the tables by DuckDB, so neither process holds them all as Python objects."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -124,17 +125,29 @@ def document_rows(src: SourceFile, seg: Optional[SegmentedDocument] = None, *,
     ext = seg.extracted if seg else None
     given = status
     status = status or (seg.status if seg else "failed")
-    shown = display_path(src.path)
+    shown, raw = display_path(src.path), path_bytes(src.path)
     doc = (doc_id, shown, src.sha256, ext.format if ext else Path(shown).suffix.lower().lstrip("."),
            ext.pages if ext else None, status, error or (ext.error if ext else None),
-           _capped(seg.warnings) if seg else [],
+           _name_warning(raw) + (_capped(seg.warnings) if seg else []),
            *([facts.agency, facts.agency_type, facts.district, facts.province, facts.fiscal_year,
               facts.ita_score, facts.ita_score_year, facts.ita_grade, facts.title] if facts else [None] * 9),
-           datetime.now(), path_bytes(src.path))
+           datetime.now(), raw)
     out = DocumentRows(doc_id, shown, status, {"documents": [doc]})
     if seg and given in (None, "ok", "empty"):
         out.rows.update(_rows(doc_id, seg))
     return out
+
+
+def _name_warning(raw: Optional[bytes]) -> list[str]:
+    """For a name that is not UTF-8: what it says read as TIS-620, which such names usually are."""
+    if raw is None:
+        return []
+    name = os.path.basename(raw)
+    try:
+        thai = f"; read as TIS-620 it is '{name.decode('cp874')}'"
+    except UnicodeDecodeError:
+        thai = ""
+    return [f"file name is not valid UTF-8: stored with \\xNN for the undecodable bytes{thai}"]
 
 
 def _capped(warnings: list[str]) -> list[str]:
