@@ -65,8 +65,8 @@ def _whole(data: bytes) -> list[str]:
 
 
 def _mostly_utf8(line: bytes) -> bool:
-    """A UTF-8 line with a few bad bytes has more valid multi-byte characters than bad
-    bytes; a cp874 line read as UTF-8 is nearly all bad bytes."""
+    """For a line neither UTF-8 nor cp874 can read whole: a UTF-8 line with a few bad bytes
+    has more valid multi-byte characters than bad bytes."""
     s = line.decode("utf-8", "surrogateescape")
     bad = sum(1 for ch in s if "\udc80" <= ch <= "\udcff")
     return sum(1 for ch in s if ord(ch) > 0x7F) - bad >= bad
@@ -77,20 +77,17 @@ _ESCAPED = re.compile("[\udc80-\udcff]")      # bytes surrogateescape could not 
 
 def _decode_line(line: bytes) -> tuple[str, str]:
     """(text, how): how is 'utf-8', 'cp874' or 'replaced' (bad bytes as lone surrogates,
-    one per byte, turned into U+FFFD by the caller)."""
+    one per byte, turned into U+FFFD by the caller). cp874 comes second: UTF-8 Thai almost
+    always holds bytes cp874 leaves undefined (0x81-0x9F), so a line cp874 reads whole is
+    cp874."""
     if line.isascii():
         return line.decode("ascii"), "ascii"
-    try:
-        return line.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    enc = "utf-8" if _mostly_utf8(line) else "cp874"
-    if enc == "cp874":
+    for enc in ("utf-8", "cp874"):
         try:
-            return line.decode("cp874"), "cp874"
+            return line.decode(enc), enc
         except UnicodeDecodeError:
             pass
-    return line.decode(enc, "surrogateescape"), "replaced"
+    return line.decode("utf-8" if _mostly_utf8(line) else "cp874", "surrogateescape"), "replaced"
 
 
 def _per_line(data: bytes) -> Decoded:
@@ -229,7 +226,7 @@ def _control_warnings(text: str, blocks: list) -> list[str]:
     if not found:
         return []
     lines = _line_numbers(text, [m.start() for m in found])
-    names = sorted({"NUL" if m.group() == "\x00" else "ESC" if m.group() == "\x1b" else f"U+{ord(m.group()):04X}"
+    names = sorted({"NUL" if m.group() == "\x00" else "ESC" if m.group()[0] == "\x1b" else f"U+{ord(m.group()):04X}"
                     for m in found})
     out = [f"{len(found)} control character{'s' if len(found) > 1 else ''} ({', '.join(names[:5])}) "
            f"removed on {line_ranges(lines)}"]

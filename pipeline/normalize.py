@@ -58,15 +58,19 @@ def remove_soft_hyphens(s: str) -> str:
 
 
 # C0 controls but tab and the line breaks (\n \r \v \f \x1c-\x1e, which collapse_whitespace
-# turns into newlines), DEL, C1 controls but NEL (\x85, a line break too). NULs come from
-# UTF-16 and PDF conversions, ESC sequences from terminal captures; none is text.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+# turns into newlines), DEL, C1 controls but NEL (\x85, a line break too); an ESC starting a
+# terminal escape sequence goes with the whole sequence (CSI "\x1b[31m", OSC "\x1b]0;title\x07").
+# NULs come from UTF-16 and PDF conversions, escape sequences from terminal captures.
+# (bounded, and never across a line: an ESC before ordinary text takes only itself)
+CONTROL_CHARACTERS = re.compile("\x1b(?:\\[[0-?]{0,32}[ -/]{0,8}[@-~]|\\][^\x07\x1b\n]{0,256}(?:\x07|\x1b\\\\)"
+                                "|[@-Z\\\\-_])"
+                                "|[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 
 
 def remove_control_characters(s: str) -> str:
-    """'\x00มาตรการ\x00' -> 'มาตรการ', '\x1b[31mแดง' -> '[31mแดง'. Tabs and line breaks stay
-    (they are table and line structure). Used where text enters (extractors/txt.py, on the
-    decoded file, which warns where it removed any) and in normalize_text."""
+    """'\x00มาตรการ\x00' -> 'มาตรการ', '\x1b[31mแดง\x1b[0m' -> 'แดง'. Tabs and line breaks
+    stay (they are table and line structure). Used where text enters (extractors/txt.py, on
+    the decoded file, which warns where it removed any) and in normalize_text."""
     return CONTROL_CHARACTERS.sub("", s) if CONTROL_CHARACTERS.search(s) else s
 
 
