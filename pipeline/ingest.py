@@ -40,7 +40,7 @@ from pipeline.paths import display_path, os_path
 from pipeline.process import process_file
 from pipeline.records import ExtractionError, SourceFile
 from pipeline.summary import Summary
-from pipeline.tmp import run_dir
+from pipeline.tmp import run_dir, temp_files_in
 from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, MIN_MEMORY_MB, Pool, TaskFailed
 
 # results are written in batches: one transaction per FLUSH_DOCS documents or FLUSH_SECONDS,
@@ -172,68 +172,90 @@ def ingest(paths: Iterable[str], db: str, *, prune: bool = False, progress: bool
         raise ValueError(f"--memory-mb must be 0 (no limit) or at least {MIN_MEMORY_MB}")
     found = discover(paths)
     summary.notes += found.notes
-    run_dir()                                   # made (and old runs swept) before forking workers
+    with temp_files_in(run_dir()):              # made (and old runs swept) before forking workers
+        _ingest(found, db, summary, prune=prune, progress=progress, dupes=dupes, ocr=ocr, workers=workers,
+                timeout=timeout, memory_mb=memory_mb, retry_failed=retry_failed)
+    summary.seconds = time.time() - started
+    return summary
+
+
+def _plan(con, found, summary: Summary, *, ocr: bool, limits: dict, retry_failed: bool):
+    """Which files to read: (to read, unreadable with their error, stored paths now gone).
+    Unchanged files, duplicates and failures not worth retrying go into the summary; every
+    readable file goes into the files table."""
+    known = load.known_files(con)               # keyed by the stored (display) path
+    by_doc = {d: (p, b) for d, p, b in con.execute(
+        "select doc_id, source_path, source_path_bytes from documents").fetchall()}
+    errors = {p: (e, w) for p, e, w in con.execute(
+        "select source_path, error, warnings from documents where status in ('failed', 'needs_ocr')").fetchall()}
+    present = {display_path(f) for f in found.files}
+    todo: list[SourceFile] = []
+    unread: list[tuple[SourceFile, str]] = []
+    claimed: dict[str, str] = {}               # doc_id -> path that will hold it (OS path)
+    hashed: list[SourceFile] = []               # every readable file, for the files table
+    for path in found.files:
+        try:
+            src = source_file(path)
+        except OSError as e:
+            unread.append((unreadable(path), f"cannot read file: {e.strerror or e}"))
+            continue
+        hashed.append(src)
+        key = display_path(src.path)
+        sha, status, _ = known.get(key, (None, None, None))
+        error, warnings = errors.get(key, (None, None))
+        if sha == src.sha256 and not _retry(status, error, warnings, ocr, limits, retry_failed):
+            summary.unchanged += 1
+            if status == "failed":
+                summary.failed_before.append((src.path, error or "failed"))
+                summary.skipped_limits += limit_failure(error) is not None
+            elif status == "needs_ocr":
+                summary.needs_ocr.append((src.path, (error or "scanned pages without a "
+                                                     "text layer") + " (unchanged since an earlier run)"))
+            claimed.setdefault(src.doc_id, src.path)
+            continue
+        other = claimed.get(src.doc_id)
+        if other is None and src.doc_id in by_doc:
+            held, raw = by_doc[src.doc_id]
+            if held != key and (held in present or os.path.exists(os_path(held, raw))):
+                other = os_path(held, raw)
+        if other is not None and other != src.path:
+            summary.duplicates.append((src.path, other))
+            continue
+        claimed[src.doc_id] = src.path
+        todo.append(src)
+    record_files(con, hashed)
+    gone = [p for p, (_, _, raw) in known.items() if p not in present and not os.path.exists(os_path(p, raw))]
+    return todo, unread, gone
+
+
+def _prune(con, gone: list[str], summary: Summary) -> None:
+    """Remove every row of the documents whose files are gone (and those files' rows in the
+    files table), in one transaction."""
+    con.execute("begin transaction")
+    try:
+        for path in gone:
+            row = con.execute("select doc_id from documents where source_path = ?", [path]).fetchone()
+            if row:
+                load.delete_document(con, row[0], path)
+                summary.pruned += 1
+        con.execute("delete from files where path in (select unnest(?))", [gone])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def _ingest(found, db: str, summary: Summary, *, prune, progress, dupes, ocr, workers, timeout, memory_mb,
+            retry_failed) -> None:
     con = load.connect(db, memory_limit=WRITER_MEMORY)
     pool = None
     bar = None
     try:
         _runs_table(con)
-        known = load.known_files(con)           # keyed by the stored (display) path
-        by_doc = {d: (p, b) for d, p, b in con.execute(
-            "select doc_id, source_path, source_path_bytes from documents").fetchall()}
-        errors = {p: (e, w) for p, e, w in con.execute(
-            "select source_path, error, warnings from documents where status in ('failed', 'needs_ocr')").fetchall()}
-        present = {display_path(f) for f in found.files}
-        limits = {"timeout": timeout, "memory_mb": memory_mb}
-        todo: list[SourceFile] = []
-        unread: list[tuple[SourceFile, str]] = []
-        claimed: dict[str, str] = {}           # doc_id -> path that will hold it (OS path)
-        hashed: list[SourceFile] = []           # every readable file, for the files table
-        for path in found.files:
-            try:
-                src = source_file(path)
-            except OSError as e:
-                unread.append((unreadable(path), f"cannot read file: {e.strerror or e}"))
-                continue
-            hashed.append(src)
-            key = display_path(src.path)
-            sha, status, _ = known.get(key, (None, None, None))
-            error, warnings = errors.get(key, (None, None))
-            if sha == src.sha256 and not _retry(status, error, warnings, ocr, limits, retry_failed):
-                summary.unchanged += 1
-                if status == "failed":
-                    summary.failed_before.append((src.path, error or "failed"))
-                    summary.skipped_limits += limit_failure(error) is not None
-                elif status == "needs_ocr":
-                    summary.needs_ocr.append((src.path, (error or "scanned pages without a "
-                                                         "text layer") + " (unchanged since an earlier run)"))
-                claimed.setdefault(src.doc_id, src.path)
-                continue
-            other = claimed.get(src.doc_id)
-            if other is None and src.doc_id in by_doc:
-                held, raw = by_doc[src.doc_id]
-                if held != key and (held in present or os.path.exists(os_path(held, raw))):
-                    other = os_path(held, raw)
-            if other is not None and other != src.path:
-                summary.duplicates.append((src.path, other))
-                continue
-            claimed[src.doc_id] = src.path
-            todo.append(src)
-        record_files(con, hashed)
-        gone = [p for p, (_, _, raw) in known.items()
-                if p not in present and not os.path.exists(os_path(p, raw))] if prune else []
-        if gone:
-            con.execute("begin transaction")
-            try:
-                for path in gone:
-                    row = con.execute("select doc_id from documents where source_path = ?", [path]).fetchone()
-                    if row:
-                        load.delete_document(con, row[0], path)
-                        summary.pruned += 1
-                con.execute("commit")
-            except BaseException:
-                con.execute("rollback")
-                raise
+        todo, unread, gone = _plan(con, found, summary, ocr=ocr, retry_failed=retry_failed,
+                                   limits={"timeout": timeout, "memory_mb": memory_mb})
+        if prune and gone:
+            _prune(con, gone, summary)
         changed = _stale_findings_docs(con) if dupes else []
         if todo or unread:
             con.execute("insert into ingest_runs values (?, null, false)", [datetime.now()])
@@ -281,9 +303,8 @@ def ingest(paths: Iterable[str], db: str, *, prune: bool = False, progress: bool
             bar.close()
         if pool is not None:
             pool.close()
+            summary.worker_peak_mb = pool.peak_rss >> 20
         con.close()
-    summary.seconds = time.time() - started
-    return summary
 
 
 def _record_failure(con, summary: Summary, src: SourceFile, err: str) -> None:

@@ -24,6 +24,7 @@ class Summary:
     notes: list[str] = field(default_factory=list)     # links skipped, folders unreadable
     seconds: float = 0.0
     workers: int = 0
+    worker_peak_mb: int = 0                     # largest resident size of a worker with its programs (sampled)
     ocr: bool = True
     findings: dict = field(default_factory=dict)
     db_documents: Optional[int] = None          # what the database holds after the run

@@ -4,7 +4,10 @@
     spool = run_dir() / "rows.ndjson"          # or tempfile.mkstemp(dir=run_dir())
 
 The directory is made on first use, shared by the run's worker processes (they inherit the
-path when forked) and removed when the process that made it exits normally. A run killed
+path when forked) and removed when the process that made it exits normally. Inside
+`with temp_files_in(run_dir()):` the temp files of libraries and programs (tempfile's
+default folder and $TMPDIR: pytesseract's tess_* images, the MinHash helper's arrays) land
+there too, so a run killed mid-OCR leaves nothing behind once the next run has swept. A run killed
 with `kill -9` cannot clean up, so each new run first sweeps the directories of runs whose
 process is gone (identified by pid and process start time, so a recycled pid does not keep
 a dead run's files alive).
@@ -17,8 +20,9 @@ import atexit
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 _made: Optional[tuple[int, Path]] = None        # (pid of the maker, directory)
 
@@ -94,3 +98,20 @@ def remove_run_dir() -> None:
     if _made is not None and _made[0] == os.getpid():
         shutil.rmtree(_made[1], ignore_errors=True)
         _made = None
+
+
+@contextmanager
+def temp_files_in(folder: Path) -> Iterator[Path]:
+    """Make `folder` the default temp folder of this process (tempfile) and of the programs
+    it starts ($TMPDIR) for the duration; restored after."""
+    saved_dir, saved_env = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = str(folder)
+    os.environ["TMPDIR"] = str(folder)
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = saved_dir
+        if saved_env is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved_env

@@ -179,3 +179,15 @@ def test_sweep_keeps_live_runs_and_removes_dead_ones(tmp_path, monkeypatch):
     removed = {p.name for p in tmp.sweep()}
     assert removed == {f"{dead.pid}-12345", f"{os.getpid()}-1"}
     assert live.is_dir() and (tmp_path / "unrelated").is_dir()
+
+
+def test_temp_files_of_libraries_and_programs_go_to_the_run_directory(tmp_path):
+    import tempfile
+    before = tempfile.gettempdir(), os.environ.get("TMPDIR")
+    with tmp.temp_files_in(tmp_path) as d:
+        fd, name = tempfile.mkstemp(prefix="tess_")
+        os.close(fd)
+        child = subprocess.run([sys.executable, "-c", "import tempfile; print(tempfile.gettempdir())"],
+                               capture_output=True, text=True).stdout.strip()
+    assert Path(name).parent == d == tmp_path and child == str(tmp_path)
+    assert (tempfile.gettempdir(), os.environ.get("TMPDIR")) == before
