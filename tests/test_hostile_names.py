@@ -69,6 +69,8 @@ def test_a_non_utf8_name_is_stored_escaped_with_its_bytes_and_the_rest_is_comple
     con.close()
     assert stored == (str(folder) + "/" + shown, raw)          # the raw bytes find the file again
     assert os.path.exists(stored[1]) and plain == len(expect)
+    assert main(["show", os.fsdecode(raw), "--db", str(db)]) == 0             # found by its real name
+    assert capsys.readouterr().out.startswith(f"{folder}/{shown}\n")
     # a re-run (with --prune) recognises the file by its stored name: nothing redone or pruned
     code, out, _ = _ingest(capsys, folder, "--db", db, "--prune")
     assert f"{len(expect) + 2} unchanged" in out and "pruned" not in out
