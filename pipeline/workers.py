@@ -221,6 +221,16 @@ class Pool:
         self.workers.remove(w)
         self.replaced += 1
 
+    def _give_up(self, w: _Worker, pending, idle: list) -> Any:
+        """Kill a worker whose task failed (time, memory, death), start another if work is
+        left; returns the failed task's key."""
+        key = w.task[0] if w.task else None
+        w.task = None
+        self._retire(w)
+        if pending:
+            idle.append(self._spawn())
+        return key
+
     def _over_memory(self, busy: list[_Worker]) -> list[tuple[_Worker, int]]:
         if not self.memory_mb:
             return []
@@ -313,30 +323,18 @@ class Pool:
                     yield got
                 else:                                # died without answering
                     err = self._died_error(w)
-                    self._retire(w)
-                    if pending:
-                        idle.append(self._spawn())
+                    self._give_up(w, pending, idle)
                     yield key, TaskFailed(err)
             if self.timeout:
                 now = time.monotonic()
                 for w in [w for w in self.workers if w.task is not None and now - w.started >= self.timeout]:
                     if w.conn.poll():                # answered just in time
                         continue
-                    key = w.task[0]
-                    w.task = None
-                    self._retire(w)
-                    if pending:
-                        idle.append(self._spawn())
                     yielded = True
-                    yield key, TaskFailed(f"timed out after {self.timeout:g} s")
+                    yield self._give_up(w, pending, idle), TaskFailed(f"timed out after {self.timeout:g} s")
             for w, grown in self._over_memory([w for w in self.workers if w.task is not None]):
-                key = w.task[0]
-                w.task = None
-                self._retire(w)
-                if pending:
-                    idle.append(self._spawn())
                 yielded = True
-                yield key, TaskFailed(memory_error(self.memory_mb, grown))
+                yield self._give_up(w, pending, idle), TaskFailed(memory_error(self.memory_mb, grown))
             if tick and not yielded:
                 yield None
 
