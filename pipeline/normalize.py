@@ -61,8 +61,8 @@ def remove_soft_hyphens(s: str) -> str:
 # turns into newlines), DEL, C1 controls but NEL (\x85, a line break too); an ESC starting a
 # terminal escape sequence goes with the whole sequence (CSI "\x1b[31m", OSC "\x1b]0;title\x07").
 # NULs come from UTF-16 and PDF conversions, escape sequences from terminal captures.
-# (bounded, and never across a line: an ESC before ordinary text takes only itself)
-CONTROL_CHARACTERS = re.compile("\x1b(?:\\[[0-?]{0,32}[ -/]{0,8}[@-~]|\\][^\x07\x1b\n]{0,256}(?:\x07|\x1b\\\\)"
+# (bounded, never across a tab or a line: an ESC before ordinary text takes only itself)
+CONTROL_CHARACTERS = re.compile("\x1b(?:\\[[0-?]{0,32}[ -/]{0,8}[@-~]|\\][^\x07\x1b\t\n\r]{0,256}(?:\x07|\x1b\\\\)"
                                 "|[@-Z\\\\-_])"
                                 "|[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 
