@@ -270,6 +270,7 @@ class Pool:
         while len(self.workers) < min(self.n, len(pending)):
             self._spawn()
         idle = [w for w in self.workers if w.task is None]
+        last_yield = time.monotonic()
         while True:
             while pending and idle:
                 w = idle.pop()
@@ -335,7 +336,10 @@ class Pool:
             for w, grown in self._over_memory([w for w in self.workers if w.task is not None]):
                 yielded = True
                 yield self._give_up(w, pending, idle), TaskFailed(memory_error(self.memory_mb, grown))
-            if tick and not yielded:
+            if yielded:
+                last_yield = time.monotonic()
+            elif tick and time.monotonic() - last_yield >= tick:   # (the memory poll wakes more often)
+                last_yield = time.monotonic()
                 yield None
 
     def close(self) -> None:
