@@ -30,6 +30,7 @@ def _rows_of(db, doc_id):
                for t in DOC_TABLES + ("documents",)}
         out["copy_findings"] = con.execute("select count(*) from copy_findings where doc_a = ? or doc_b = ?",
                                            [doc_id, doc_id]).fetchone()[0]
+        out["files"] = con.execute("select count(*) from files where doc_id = ?", [doc_id]).fetchone()[0]
         return out
     finally:
         con.close()
@@ -53,7 +54,8 @@ def test_prune_removes_every_row_of_a_gone_document(tmp_path, dupes_on_prune):
     ingest([str(folder)], str(db), progress=False, dupes=True, workers=2)
     gone = _doc_id(db, copy.name)
     before = _rows_of(db, gone)
-    assert all(before[t] > 0 for t in ("measures", "paragraphs", "passages", "copy_findings", "documents")), before
+    assert all(before[t] > 0 for t in ("measures", "paragraphs", "passages", "copy_findings", "documents",
+                                       "files")), before
     copy.unlink()
     s = ingest([str(folder)], str(db), progress=False, dupes=dupes_on_prune, workers=2, prune=True)
     assert s.pruned == 1
