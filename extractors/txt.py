@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from pipeline.normalize import CONTROL_CHARACTERS, remove_control_characters
+from pipeline.normalize import C1_UTF8, CONTROL_BYTES, CONTROL_CHARACTERS, has_control_characters, remove_control_characters
 from pipeline.records import Cell, ExtractedDocument, ExtractionError, Paragraph, Table
 
 UNDECODABLE = "undecodable text (tried UTF-8, UTF-16, TIS-620)"
@@ -28,14 +28,31 @@ HEADER_ROWS = 2             # rows at the top of a table chunk that may be its h
 # C0/C1 controls other than tab, newlines, form feed and NUL (removed later), DEL, lone
 # surrogates, U+FFFD
 _NOT_TEXT = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
+# the same, fast, on the UTF-8 bytes: C0 (but NUL) and DEL bytes map to 0, and the lead bytes
+# of C1 controls (\xc2), surrogates (\xed) and U+FFFD (\xef\xbf\xbd) are looked for (Thai
+# has none of them)
+_NOT_TEXT_BYTES = bytes(0 if 0x01 <= b <= 0x08 or b == 0x0B or 0x0E <= b <= 0x1F or b == 0x7F else 1
+                        for b in range(256))
+_NOT_TEXT_LEADS = ((b"\xc2", re.compile(rb"\xc2[\x80-\x9f]")), (b"\xed", re.compile(rb"\xed[\xa0-\xbf]")),
+                   (b"\xef\xbf\xbd", re.compile(b"\xef\xbf\xbd")))
+LARGE_TEXT = 8 << 20        # characters: above this, lines are split as they are read
 # str.splitlines()'s line boundaries, so line numbers agree with split_blocks
 _LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
-def _looks_like_text(s: str) -> bool:
+def _looks_like_text(s: str, utf8: bytes | None = None) -> bool:
     """Random bytes decode as cp874 more often than not; real text has almost no
-    control characters (NULs aside: they pad cells in some conversions)."""
-    return not s or (len(_NOT_TEXT.findall(s)) / len(s) < 0.01 and s.count("\x00") / len(s) < 0.2)
+    control characters (NULs aside: they pad cells in some conversions). The regex count
+    runs only when a fast check (on `utf8`, the text's UTF-8 bytes when known) finds a
+    character it counts."""
+    if not s:
+        return True
+    if s.count("\x00") / len(s) >= 0.2:
+        return False
+    b = s.encode("utf-8", "surrogatepass") if utf8 is None else utf8
+    if 0 not in b.translate(_NOT_TEXT_BYTES) and not any(lead in b and p.search(b) for lead, p in _NOT_TEXT_LEADS):
+        return True
+    return len(_NOT_TEXT.findall(s)) / len(s) < 0.01
 
 
 @dataclass
@@ -46,22 +63,24 @@ class Decoded:
     cp874_at: list[int] = field(default_factory=list)      # offsets of lines read as cp874 in a UTF-8 file
 
 
-def _whole(data: bytes) -> list[str]:
-    """Encodings to try for the whole file, most likely first."""
+def _whole(data: bytes) -> Iterator[str]:
+    """Encodings to try for the whole file, most likely first (lazily: the UTF-16 test
+    costs as much as decoding, and most files are UTF-8)."""
     if data.startswith(codecs.BOM_UTF8):
-        return ["utf-8-sig"]
+        yield "utf-8-sig"
+        return
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return ["utf-16"]
-    candidates = ["utf-8"]
+        yield "utf-16"
+        return
+    yield "utf-8"
     # UTF-16 without BOM: the high byte of Thai (U+0Exx) and ASCII code units is 0x0E or 0x00
     odd, even = data[1::2], data[0::2]
     high = lambda b: (b.count(0) + b.count(0x0E)) / max(1, len(b))  # noqa: E731
     if high(odd) > 0.4:
-        candidates.append("utf-16-le")
+        yield "utf-16-le"
     elif high(even) > 0.4:
-        candidates.append("utf-16-be")
-    candidates.append("cp874")  # superset of TIS-620
-    return candidates
+        yield "utf-16-be"
+    yield "cp874"  # superset of TIS-620
 
 
 def _mostly_utf8(line: bytes) -> bool:
@@ -120,15 +139,14 @@ def _per_line(data: bytes) -> Decoded:
 def decode_report(data: bytes) -> Decoded:
     """Decode report bytes (see the module doc). Raises ExtractionError when the bytes do
     not read as text (too many undecodable bytes or control characters)."""
-    candidates = _whole(data)
-    for enc in candidates:
+    for enc in _whole(data):
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        if _looks_like_text(text):
+        if _looks_like_text(text, data if enc == "utf-8" else None):
             return Decoded(text, enc)
-    if candidates[0] == "utf-16":
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16", "replace")
         got = Decoded(text, "utf-16", [m.start() for m in re.finditer("\ufffd", text)])
     else:
@@ -182,7 +200,8 @@ def split_blocks(text: str) -> list:
     para: list[str] = []
     para_line = 0
     table: Table | None = None
-    for no, line in enumerate(_lines(text), start=1):
+    lines = text.splitlines() if len(text) < LARGE_TEXT else _lines(text)
+    for no, line in enumerate(lines, start=1):
         if "\t" in line:
             if para:
                 blocks.append(Paragraph("\n".join(para), line=para_line))
@@ -203,6 +222,16 @@ def split_blocks(text: str) -> list:
     if para:
         blocks.append(Paragraph("\n".join(para), line=para_line))
     return blocks
+
+
+def _has_controls(data: bytes, got: Decoded) -> bool:
+    """Whether the decoded text holds control characters, checked on the file's bytes where
+    they are UTF-8 or cp874 (control bytes are the same in both; C1 controls exist only as
+    UTF-8's \xc2\x80-\x9f)."""
+    if got.encoding.startswith("utf-16"):
+        return has_control_characters(got.text)
+    return 0 in data.translate(CONTROL_BYTES) or (got.encoding != "cp874" and b"\xc2" in data
+                                                   and C1_UTF8.search(data) is not None)
 
 
 def _decode_warnings(got: Decoded) -> list[str]:
@@ -245,9 +274,10 @@ def extract_txt(path: str) -> ExtractedDocument:
     if not data.strip():
         raise ExtractionError("empty file")
     got = decode_report(data)
+    dirty = _has_controls(data, got)
     del data                                    # a large file: do not hold bytes and text at once
     warnings = _decode_warnings(got)
-    text = remove_control_characters(got.text)
+    text = remove_control_characters(got.text) if dirty else got.text
     blocks = split_blocks(text)
     if text is not got.text:
         warnings += _control_warnings(got.text, blocks)

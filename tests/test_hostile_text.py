@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.txt import UNDECODABLE, _decode_warnings, decode_report, extract_txt, line_ranges
+from extractors.txt import (UNDECODABLE, _NOT_TEXT, _decode_warnings, _looks_like_text, decode_report,
+                            extract_txt, line_ranges)
 from pipeline.ingest import ingest
-from pipeline.normalize import CONTROL_CHARACTERS, normalize_text, remove_control_characters
+from pipeline.normalize import CONTROL_CHARACTERS, has_control_characters, normalize_text, remove_control_characters
 from pipeline.records import ExtractionError
 from tests.hostile import SEEDS, assert_good_complete, docs, good_reports, measures_of
 
@@ -88,6 +89,14 @@ def test_control_removal_is_complete_and_idempotent(s):
     assert remove_control_characters(out) == out
     assert out.count("\n") == s.count("\n") and out.count("\t") == s.count("\t")
     assert "\x1b" not in normalize_text(s) and "\x00" not in normalize_text(s)
+    assert has_control_characters(s) == (out != s)              # the fast test agrees with the regex
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("กขa \t\n\x00\x01\x0b\x1b\x7f\x85\x9f\xa0\ufffd\ud800")), max_size=80))
+def test_the_fast_text_check_agrees_with_counting(s):
+    slow = not s or (len(_NOT_TEXT.findall(s)) / len(s) < 0.01 and s.count("\x00") / len(s) < 0.2)
+    assert _looks_like_text(s) == slow
 
 
 def _measures(db, name):
