@@ -199,10 +199,13 @@ def write_documents(con, docs: list[DocumentRows]) -> None:
         return
     con.execute("begin transaction")
     try:
-        paths = [d.source_path for d in docs]
-        ids = sorted({d.doc_id for d in docs} | {r[0] for r in con.execute(
-            "select doc_id from documents where source_path in (select unnest(?))", [paths]).fetchall()})
-        _delete_rows(con, ids)
+        # the stored documents these replace (same bytes or same path); a document's rows are
+        # only ever written with its documents row, so nothing else can hold these ids
+        replaced = sorted(r[0] for r in con.execute(
+            "select doc_id from documents where doc_id in (select unnest(?)) or source_path in (select unnest(?))",
+            [[d.doc_id for d in docs], [d.source_path for d in docs]]).fetchall())
+        if replaced:
+            _delete_rows(con, replaced)
         ph = "(" + ",".join("?" * len(COLUMNS["documents"])) + ")"
         for i in range(0, len(docs), 200):
             chunk = docs[i:i + 200]

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from pipeline.memory import MB, tree_rss
+from pipeline.memory import MB, rss, tree_rss
 
 MEMORY_EXIT = 86            # a worker that hit MemoryError and could not report it
 DEFAULT_TIMEOUT = 120.0     # seconds per document
@@ -154,9 +154,9 @@ class _Worker:
         self.base_rss = tree_rss(self.proc.pid) or 0     # the pages inherited from the parent
         self.peak_rss = self.base_rss
 
-    def grown(self) -> Optional[int]:
+    def grown(self, with_children: bool = True) -> Optional[int]:
         """Resident bytes added since the worker started (with its children), None if gone."""
-        now = tree_rss(self.proc.pid)
+        now = (tree_rss if with_children else rss)(self.proc.pid)
         if now is None:
             return None
         self.peak_rss = max(self.peak_rss, now)
@@ -245,7 +245,7 @@ class Pool:
         """An idle worker that kept much of what its last task used: replace it."""
         if not self.memory_mb:
             return False
-        grown = w.grown()
+        grown = w.grown(with_children=False)             # idle: it has started nothing
         return grown is not None and grown > self.memory_mb * MB // 2
 
     def _died_error(self, w: _Worker) -> str:
@@ -270,7 +270,7 @@ class Pool:
         while len(self.workers) < min(self.n, len(pending)):
             self._spawn()
         idle = [w for w in self.workers if w.task is None]
-        last_yield = time.monotonic()
+        last_yield = last_memory_check = time.monotonic()
         while True:
             while pending and idle:
                 w = idle.pop()
@@ -333,9 +333,11 @@ class Pool:
                         continue
                     yielded = True
                     yield self._give_up(w, pending, idle), TaskFailed(f"timed out after {self.timeout:g} s")
-            for w, grown in self._over_memory([w for w in self.workers if w.task is not None]):
-                yielded = True
-                yield self._give_up(w, pending, idle), TaskFailed(memory_error(self.memory_mb, grown))
+            if time.monotonic() - last_memory_check >= MEMORY_POLL:   # not on every result: /proc reads
+                last_memory_check = time.monotonic()
+                for w, grown in self._over_memory([w for w in self.workers if w.task is not None]):
+                    yielded = True
+                    yield self._give_up(w, pending, idle), TaskFailed(memory_error(self.memory_mb, grown))
             if yielded:
                 last_yield = time.monotonic()
             elif tick and time.monotonic() - last_yield >= tick:   # (the memory poll wakes more often)
