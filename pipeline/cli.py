@@ -51,7 +51,7 @@ def cmd_ingest(a) -> int:
     from pipeline.termout import print_lines
     check_db_path(_db(a), must_exist=False)
     kwargs = dict(prune=a.prune, progress=not a.no_progress and sys.stderr.isatty() or a.progress,
-                  dupes=not a.no_dupes, ocr=not a.no_ocr)
+                  dupes=not a.no_dupes, ocr=not a.no_ocr, retry_failed=a.retry_failed)
     for opt in ("workers", "timeout", "memory_mb"):
         if getattr(a, opt, None) is not None:
             kwargs[opt] = getattr(a, opt)
@@ -64,10 +64,15 @@ def cmd_ingest(a) -> int:
 
 
 def cmd_query(a) -> int:
-    from pipeline.query import QueryRefused, run_query
+    from pipeline.query import QueryRefused, check_db_path, run_query
     from pipeline.termout import print_result
+    db = _db(a)
+    if a.snapshot:                                  # a consistent copy of a database in use (pipeline.snapshot)
+        from pipeline import snapshot, tmp
+        check_db_path(db, must_exist=True)
+        db = snapshot.snapshot(db, tmp.run_dir())
     try:
-        res = run_query(_db(a), a.sql, allow_files=a.allow_files)
+        res = run_query(db, a.sql, allow_files=a.allow_files)
     except QueryRefused as e:
         raise UsageError(str(e)) from None
     if res.columns:
@@ -153,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
     s.add_argument("--no-dupes", action="store_true", help="skip recomputing copy-paste findings")
     s.add_argument("--no-ocr", action="store_true", help="do not OCR scanned PDFs (they get status needs_ocr)")
+    s.add_argument("--retry-failed", action="store_true", help="read again unchanged files that failed by time or memory limit")
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("query", parents=[common], help="run read-only SQL against the database",
@@ -162,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     _wide(s)
     s.add_argument("--allow-files", action="store_true", help="allow file access, for COPY (...) TO 'file' exports")
+    s.add_argument("--snapshot", action="store_true", help="query a consistent copy (works while an ingest runs)")
     s.set_defaults(func=cmd_query)
 
     s = sub.add_parser("show", parents=[common], help="one document's extracted rows and warnings",

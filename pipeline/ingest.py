@@ -1,14 +1,17 @@
 """Ingest folders (or files) of reports into DuckDB.
 
-1. discover the report files and hash them; a file whose path and sha256 are already in the
-   database is skipped ("unchanged"), a file with the same bytes as another file that is
-   also present is skipped as a duplicate (doc_id is derived from the bytes);
+1. discover the report files (pipeline.files: links followed, loops skipped, any file name)
+   and hash them; a file whose path and sha256 are already in the database is skipped
+   ("unchanged"), a file with the same bytes as another file that is also present is
+   skipped as a duplicate (doc_id is derived from the bytes); a file that failed by time or
+   memory limit is skipped too, unless --retry-failed or the limit was raised;
 2. extract and segment the rest in worker processes (pipeline.workers: parallel, with a time
    and a memory limit per document), largest files first;
 3. the parent alone writes to DuckDB as results arrive, in short batches (one transaction
    per up to 64 documents or 1 s; load.write_documents replaces the old rows of the same
    document or path), so an interrupted ingest keeps every document committed so far, loses
-   at most the last second of work, and the next run continues;
+   at most the last second of work, and the next run continues; a large document's rows
+   come through files (pipeline.spool), so the parent's memory stays bounded;
 4. recompute the copy-paste findings for the documents written (including those of an
    earlier run that was interrupted before it got there).
 
@@ -21,22 +24,23 @@ whose file name matches, to exercise the time limit. Never set it in normal use.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import os
+import re
 import sys
-import tempfile
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Optional
 
-from extractors import REPORT_SUFFIXES, SUPPORTED_SUFFIXES
-from pipeline import load
+from pipeline import load, spool
 from pipeline.analyze.files import record_files
+from pipeline.files import discover, source_file, unreadable
+from pipeline.paths import display_path, os_path
 from pipeline.process import process_file
 from pipeline.records import ExtractionError, SourceFile
+from pipeline.summary import Summary
+from pipeline.tmp import run_dir, temp_files_in
 from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, MIN_MEMORY_MB, Pool, TaskFailed
 
 # results are written in batches: one transaction per FLUSH_DOCS documents or FLUSH_SECONDS,
@@ -44,93 +48,16 @@ from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, MIN_MEMORY_MB, 
 FLUSH_DOCS = 64
 FLUSH_SECONDS = 1.0
 
-# failures worth another try on the next run (limits may have been raised, a bug fixed);
-# every other document with the same path and bytes is skipped
-RETRY_PREFIXES = ("timed out", "over memory limit", "internal error", "worker ", "cannot read file")
-
-
-@dataclass
-class Summary:
-    statuses: Counter = field(default_factory=Counter)
-    unchanged: int = 0
-    duplicates: list[tuple[str, str]] = field(default_factory=list)   # (path, same content as path)
-    pruned: int = 0
-    measures: int = 0
-    scores: int = 0
-    warnings: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    failed_before: list[tuple[str, str]] = field(default_factory=list)  # unchanged files that failed earlier
-    needs_ocr: list[tuple[str, str]] = field(default_factory=list)
-    seconds: float = 0.0
-    workers: int = 0
-    ocr: bool = True
-    findings: dict = field(default_factory=dict)
-    db_documents: Optional[int] = None          # what the database holds after the run
-    db_measures: Optional[int] = None
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every document is ok or empty; 1 when some failed (including unchanged
-        files that failed in an earlier run), or need OCR although OCR was on (Tesseract
-        missing); scans left unread on purpose with --no-ocr do not count."""
-        return 1 if self.failed or self.failed_before or (self.needs_ocr and self.ocr) else 0
-
-    def lines(self) -> list[str]:
-        """The summary a person reads: what this run did, what the database now holds,
-        then one line per file that needs attention."""
-        done = sum(self.statuses.values())
-        failed = len(self.failed) + len(self.failed_before)
-        holds = (f" (database holds {self.db_documents} documents, {self.db_measures} measures)"
-                 if self.db_documents is not None else "")
-        out = [f"{done} new, {self.unchanged} unchanged, {failed} failed{holds}"
-               + (f", {len(self.duplicates)} duplicate file(s) skipped" if self.duplicates else "")
-               + (f", {self.pruned} pruned" if self.pruned else "")]
-        if done:
-            rate = f", {done / self.seconds:.1f}/s with {self.workers} worker(s)" if self.seconds and self.workers else ""
-            out.append("  new: " + ", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items()))
-                       + f"; measures {self.measures}, scores {self.scores}, warnings {self.warnings}"
-                       + f"; {self.seconds:.1f} s{rate}")
-        if self.findings:
-            out.append("  copy findings: " + ", ".join(f"{k} {v}" for k, v in sorted(self.findings.items())))
-        for path, other in self.duplicates:
-            out.append(f"  DUPLICATE {path}: same content as {other} (stored once)")
-        for path, err in self.needs_ocr:
-            out.append(f"  NEEDS OCR {path}: {err}")
-        for path, err in self.failed:
-            out.append(f"  FAILED {path}: {err}")
-        for path, err in self.failed_before:
-            out.append(f"  FAILED (unchanged since an earlier run) {path}: {err}")
-        return out
-
-
-def discover(paths: Iterable[str]) -> list[Path]:
-    """Report files under the given folders (recursively) or named directly, sorted."""
-    paths, found = list(paths), []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found += [f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES]
-        elif p.is_file():
-            found.append(p)
-        else:
-            raise FileNotFoundError(f"no such file or folder: {p}")
-    if not found:
-        raise FileNotFoundError(f"no {'/'.join(SUPPORTED_SUFFIXES)} files under {', '.join(map(str, paths))}")
-    return sorted({f.resolve() for f in found})
-
-
-def source_file(path: Path) -> SourceFile:
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-            size += len(chunk)
-    return SourceFile(str(path), h.hexdigest(), size)
-
-
-def _unreadable(path: Path) -> SourceFile:
-    """A stand-in identity for a file whose bytes cannot be read (so it still gets a row)."""
-    return SourceFile(str(path), hashlib.sha256(b"unreadable\0" + str(path).encode("utf-8", "surrogateescape")).hexdigest(), 0)
+# failures worth another try on the next run (a bug fixed, a file made readable); every
+# other document with the same path and bytes is skipped
+RETRY_PREFIXES = ("internal error", "worker ", "cannot read file")
+# failures by a limit: retried only with --retry-failed, or when this run's limit is higher
+# than the one the document failed under (the number in the error)
+LIMIT_ERRORS = {"timeout": re.compile(r"timed out after ([0-9.]+) s"),
+                "memory_mb": re.compile(r"over memory limit \(([0-9]+) MB")}
+# DuckDB's own buffers in the writing process (it spills beyond); the rest of the parent is
+# Python, the libraries and one batch of small documents
+WRITER_MEMORY = "512MB"
 
 
 @dataclass
@@ -144,7 +71,8 @@ class _Done:
 
 
 def _task(arg: tuple[SourceFile, bool]):
-    """Runs in a worker: one file -> _Done, or TaskFailed for unreadable files."""
+    """Runs in a worker: one file -> _Done, or TaskFailed for unreadable files. A large
+    document's rows are written to files in the run directory (pipeline.spool)."""
     src, ocr = arg
     slow = os.environ.get("ITA_TEST_SLOW_GLOB")
     if slow and fnmatch.fnmatch(Path(src.path).name, slow):     # test-only, see module doc
@@ -154,7 +82,15 @@ def _task(arg: tuple[SourceFile, bool]):
     except ExtractionError as e:
         return TaskFailed(str(e))
     note = (seg.extracted.error or "scanned pages without a text layer") if seg.status == "needs_ocr" else None
-    return _Done(load.document_rows(src, seg), len(seg.measures), len(seg.scores), len(seg.warnings), note)
+    counts = len(seg.measures), len(seg.scores), len(seg.warnings)
+    rows = load.document_rows(src, seg)
+    del seg
+    if rows.row_count() > spool.SPOOL_ROWS:
+        tables = {t: r for t, r in rows.rows.items() if t != "documents"}
+        rows.rows = {"documents": rows.rows["documents"]}
+        rows.spooled = spool.write(tables, load.COLUMNS, run_dir(), f"{os.getpid()}-{src.doc_id}")
+        del tables
+    return _Done(rows, *counts, note)
 
 
 _WARM_TEXT = ("มาตรการส่งเสริมคุณธรรมและความโปร่งใส ประจำปีงบประมาณ พ.ศ. ๒๕๖๕\n\n"
@@ -166,25 +102,40 @@ _WARM_TEXT = ("มาตรการส่งเสริมคุณธรร�
 def warm_up() -> None:
     """Load what the pipeline loads lazily (word dictionaries, vocabularies) in the parent,
     so that forked workers start warm and share those pages."""
-    with tempfile.TemporaryDirectory() as d:
-        p = Path(d) / "warm.txt"
-        p.write_text(_WARM_TEXT, encoding="utf-8")
-        try:
-            process_file(str(p), ocr=False)
-        except Exception:  # noqa: BLE001 - warming is best effort
-            pass
+    p = run_dir() / "warm.txt"
+    p.write_text(_WARM_TEXT, encoding="utf-8")
+    try:
+        process_file(str(p), ocr=False)
+    except Exception:  # noqa: BLE001 - warming is best effort
+        pass
+    finally:
+        p.unlink(missing_ok=True)
     try:
         import extractors.pdf  # noqa: F401 - pdf libraries imported once, before forking
     except Exception:  # noqa: BLE001
         pass
 
 
-def _retry(status: Optional[str], error: Optional[str], warnings, ocr: bool) -> bool:
-    """Whether an unchanged file that is already in the database deserves another try:
-    a failure that may not recur (limits, a bug since fixed), or a scan left unread by an
-    earlier run with --no-ocr when this run has OCR on."""
+def limit_failure(error: Optional[str]) -> Optional[tuple[str, float]]:
+    """('timeout' | 'memory_mb', the limit it failed under) for a failure by a limit."""
+    for name, pattern in LIMIT_ERRORS.items():
+        m = pattern.match(error or "")
+        if m:
+            return name, float(m.group(1))
+    return None
+
+
+def _retry(status: Optional[str], error: Optional[str], warnings, ocr: bool, limits: dict,
+           retry_failed: bool) -> bool:
+    """Whether an unchanged file that is already in the database deserves another try: a
+    failure that may not recur (a bug since fixed), a failure by a limit this run raised
+    (or any failure with --retry-failed), or a scan left unread by an earlier run with
+    --no-ocr when this run has OCR on."""
     if status == "failed":
-        return (error or "").startswith(RETRY_PREFIXES)
+        if retry_failed or (error or "").startswith(RETRY_PREFIXES):
+            return True
+        hit = limit_failure(error)
+        return hit is not None and (not limits[hit[0]] or limits[hit[0]] > hit[1])
     return status == "needs_ocr" and ocr and any("OCR disabled" in w for w in (warnings or ()))
 
 
@@ -203,7 +154,8 @@ def _stale_findings_docs(con) -> list[str]:
 
 def ingest(paths: Iterable[str], db: str, *, prune: bool = False, progress: bool = True,
            dupes: bool = True, ocr: bool = True, workers: Optional[int] = None,
-           timeout: Optional[float] = None, memory_mb: Optional[int] = None) -> Summary:
+           timeout: Optional[float] = None, memory_mb: Optional[int] = None,
+           retry_failed: bool = False) -> Summary:
     """Raises FileNotFoundError for a missing input, ValueError for bad limits,
     load.DatabaseBusy when another process holds the database, KeyboardInterrupt on Ctrl-C
     (after stopping the workers; everything written so far is kept)."""
@@ -218,66 +170,96 @@ def ingest(paths: Iterable[str], db: str, *, prune: bool = False, progress: bool
     memory_mb = DEFAULT_MEMORY_MB if memory_mb is None else memory_mb
     if memory_mb and memory_mb < MIN_MEMORY_MB:
         raise ValueError(f"--memory-mb must be 0 (no limit) or at least {MIN_MEMORY_MB}")
-    files = discover(paths)
-    con = load.connect(db)
+    found = discover(paths)
+    summary.notes += found.notes
+    with temp_files_in(run_dir()):              # made (and old runs swept) before forking workers
+        _ingest(found, db, summary, prune=prune, progress=progress, dupes=dupes, ocr=ocr, workers=workers,
+                timeout=timeout, memory_mb=memory_mb, retry_failed=retry_failed)
+    summary.seconds = time.time() - started
+    return summary
+
+
+def _plan(con, found, summary: Summary, *, ocr: bool, limits: dict, retry_failed: bool):
+    """Which files to read: (to read, unreadable with their error, stored paths now gone).
+    Unchanged files, duplicates and failures not worth retrying go into the summary; every
+    readable file goes into the files table."""
+    known = load.known_files(con)               # keyed by the stored (display) path
+    by_doc = {d: (p, b) for d, p, b in con.execute(
+        "select doc_id, source_path, source_path_bytes from documents").fetchall()}
+    errors = {p: (e, w) for p, e, w in con.execute(
+        "select source_path, error, warnings from documents where status in ('failed', 'needs_ocr')").fetchall()}
+    present = {display_path(f) for f in found.files}
+    todo: list[SourceFile] = []
+    unread: list[tuple[SourceFile, str]] = []
+    claimed: dict[str, str] = {}               # doc_id -> path that will hold it (OS path)
+    hashed: list[SourceFile] = []               # every readable file, for the files table
+    for path in found.files:
+        try:
+            src = source_file(path)
+        except OSError as e:
+            unread.append((unreadable(path), f"cannot read file: {e.strerror or e}"))
+            continue
+        hashed.append(src)
+        key = display_path(src.path)
+        sha, status, _ = known.get(key, (None, None, None))
+        error, warnings = errors.get(key, (None, None))
+        if sha == src.sha256 and not _retry(status, error, warnings, ocr, limits, retry_failed):
+            summary.unchanged += 1
+            if status == "failed":
+                summary.failed_before.append((src.path, error or "failed"))
+                summary.skipped_limits += limit_failure(error) is not None
+            elif status == "needs_ocr":
+                summary.needs_ocr.append((src.path, (error or "scanned pages without a "
+                                                     "text layer") + " (unchanged since an earlier run)"))
+            claimed.setdefault(src.doc_id, src.path)
+            continue
+        other = claimed.get(src.doc_id)
+        if other is None and src.doc_id in by_doc:
+            held, raw = by_doc[src.doc_id]
+            if held != key and (held in present or os.path.exists(os_path(held, raw))):
+                other = os_path(held, raw)
+        if other is not None and other != src.path:
+            summary.duplicates.append((src.path, other))
+            continue
+        claimed[src.doc_id] = src.path
+        todo.append(src)
+    record_files(con, hashed)
+    gone = [p for p, (_, _, raw) in known.items() if p not in present and not os.path.exists(os_path(p, raw))]
+    return todo, unread, gone
+
+
+def _prune(con, gone: list[str], summary: Summary) -> None:
+    """Remove every row of the documents whose files are gone (and those files' rows in the
+    files table), in one transaction."""
+    con.execute("begin transaction")
+    try:
+        for path in gone:
+            row = con.execute("select doc_id from documents where source_path = ?", [path]).fetchone()
+            if row:
+                load.delete_document(con, row[0], path)
+                summary.pruned += 1
+        con.execute("delete from files where path in (select unnest(?))", [gone])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def _ingest(found, db: str, summary: Summary, *, prune, progress, dupes, ocr, workers, timeout, memory_mb,
+            retry_failed) -> None:
+    con = load.connect(db, memory_limit=WRITER_MEMORY)
     pool = None
     bar = None
     try:
         _runs_table(con)
-        known = load.known_files(con)
-        by_doc = {d: p for d, p in con.execute("select doc_id, source_path from documents").fetchall()}
-        errors = {p: (e, w) for p, e, w in con.execute(
-            "select source_path, error, warnings from documents where status in ('failed', 'needs_ocr')").fetchall()}
-        present = {str(f) for f in files}
-        todo: list[SourceFile] = []
-        unreadable: list[tuple[SourceFile, str]] = []
-        claimed: dict[str, str] = {}           # doc_id -> path that will hold it
-        hashed: list[SourceFile] = []           # every readable file, for the files table
-        for path in files:
-            try:
-                src = source_file(path)
-            except OSError as e:
-                unreadable.append((_unreadable(path), f"cannot read file: {e.strerror or e}"))
-                continue
-            hashed.append(src)
-            sha, status = known.get(src.path, (None, None))
-            if sha == src.sha256 and not _retry(status, *errors.get(src.path, (None, None)), ocr):
-                summary.unchanged += 1
-                if status == "failed":
-                    summary.failed_before.append((src.path, errors[src.path][0] or "failed"))
-                elif status == "needs_ocr":
-                    summary.needs_ocr.append((src.path, (errors[src.path][0] or "scanned pages without a "
-                                                         "text layer") + " (unchanged since an earlier run)"))
-                claimed.setdefault(src.doc_id, src.path)
-                continue
-            other = claimed.get(src.doc_id)
-            if other is None:
-                holder = by_doc.get(src.doc_id)
-                if holder and holder != src.path and (holder in present or Path(holder).exists()):
-                    other = holder
-            if other is not None and other != src.path:
-                summary.duplicates.append((src.path, other))
-                continue
-            claimed[src.doc_id] = src.path
-            todo.append(src)
-        record_files(con, hashed)
-        gone = [p for p in known if p not in present and not Path(p).exists()] if prune else []
-        if gone:
-            con.execute("begin transaction")
-            try:
-                for path in gone:
-                    row = con.execute("select doc_id from documents where source_path = ?", [path]).fetchone()
-                    if row:
-                        load.delete_document(con, row[0], path)
-                        summary.pruned += 1
-                con.execute("commit")
-            except BaseException:
-                con.execute("rollback")
-                raise
+        todo, unread, gone = _plan(con, found, summary, ocr=ocr, retry_failed=retry_failed,
+                                   limits={"timeout": timeout, "memory_mb": memory_mb})
+        if prune and gone:
+            _prune(con, gone, summary)
         changed = _stale_findings_docs(con) if dupes else []
-        if todo or unreadable:
+        if todo or unread:
             con.execute("insert into ingest_runs values (?, null, false)", [datetime.now()])
-        for src, err in unreadable:
+        for src, err in unread:
             _record_failure(con, summary, src, err)
             changed.append(src.doc_id)
         if todo:
@@ -321,9 +303,8 @@ def ingest(paths: Iterable[str], db: str, *, prune: bool = False, progress: bool
             bar.close()
         if pool is not None:
             pool.close()
+            summary.worker_peak_mb = pool.peak_rss >> 20
         con.close()
-    summary.seconds = time.time() - started
-    return summary
 
 
 def _record_failure(con, summary: Summary, src: SourceFile, err: str) -> None:
@@ -360,7 +341,10 @@ def _flush(con, summary: Summary, batch: list, changed: list, bar) -> None:
                 _count(summary, src, done)
             except Exception as e:  # noqa: BLE001 - a bug on one document must not stop the folder
                 _record_failure(con, summary, src,
-                                f"internal error while saving ({type(e).__name__}: {e}); please report it")
+                                f"internal error while saving ({type(e).__name__}: {str(e)[:300]}); please report it")
+    finally:
+        for _, done in batch:
+            spool.remove(done.rows.spooled)
     changed.extend(src.doc_id for src, _ in batch)
     bar.update(len(batch), failed=summary.statuses["failed"])
 

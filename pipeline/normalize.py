@@ -18,11 +18,21 @@ _THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _ARABIC_DIGITS = "0123456789"
 _TO_ARABIC = str.maketrans(_THAI_DIGITS, _ARABIC_DIGITS)
 _TO_THAI = str.maketrans(_ARABIC_DIGITS, _THAI_DIGITS)
+_RE_THAI_DIGITS = re.compile(f"[{_THAI_DIGITS}]+")
+
+
+def _translate_where(pattern: re.Pattern, table: dict, s: str) -> str:
+    """s.translate(table), applied only to the runs `pattern` finds: str.translate costs
+    ~0.3 us a character on Thai text, a regex scan a hundredth of that, and most text has
+    nothing to translate."""
+    if not pattern.search(s):
+        return s
+    return pattern.sub(lambda m: m.group().translate(table), s)
 
 
 def thai_digits_to_arabic(s: str) -> str:
     """'๒๕๖๔' -> '2564'."""
-    return s.translate(_TO_ARABIC)
+    return _translate_where(_RE_THAI_DIGITS, _TO_ARABIC, s)
 
 
 def arabic_digits_to_thai(s: str) -> str:
@@ -33,16 +43,48 @@ def arabic_digits_to_thai(s: str) -> str:
 # --- invisible characters ------------------------------------------------------
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_RE_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]+")
 _SOFT_HYPHEN = {0x00AD: None}
+_RE_SOFT_HYPHEN = re.compile("\u00ad+")
 
 
 def remove_zero_width(s: str) -> str:
     """Drop ZWSP, ZWNJ, ZWJ, word joiner and BOM (PDF text layers are full of them)."""
-    return s.translate(_ZERO_WIDTH)
+    return _translate_where(_RE_ZERO_WIDTH, _ZERO_WIDTH, s)
 
 
 def remove_soft_hyphens(s: str) -> str:
-    return s.translate(_SOFT_HYPHEN)
+    return _translate_where(_RE_SOFT_HYPHEN, _SOFT_HYPHEN, s)
+
+
+# C0 controls but tab and the line breaks (\n \r \v \f \x1c-\x1e, which collapse_whitespace
+# turns into newlines), DEL, C1 controls but NEL (\x85, a line break too); an ESC starting a
+# terminal escape sequence goes with the whole sequence (CSI "\x1b[31m", OSC "\x1b]0;title\x07").
+# NULs come from UTF-16 and PDF conversions, escape sequences from terminal captures.
+# (bounded, never across a tab or a line: an ESC before ordinary text takes only itself)
+CONTROL_CHARACTERS = re.compile("\x1b(?:\\[[0-?]{0,32}[ -/]{0,8}[@-~]|\\][^\x07\x1b\t\n\r]{0,256}(?:\x07|\x1b\\\\)"
+                                "|[@-Z\\\\-_])"
+                                "|[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
+# The same C0 controls and DEL as bytes (UTF-8 and cp874 never use bytes below 0x80 inside a
+# character), mapped to 0 and every other byte to 1: a membership test after bytes.translate
+# runs at memory speed, where a regex scan of Thai text costs ~50 ns a character.
+CONTROL_BYTES = bytes(0 if b < 0x09 or 0x0E <= b <= 0x1B or b in (0x1F, 0x7F) else 1 for b in range(256))
+C1_UTF8 = re.compile(b"\xc2[\x80-\x84\x86-\x9f]")     # C1 controls as UTF-8 (a literal prefix: fast)
+
+
+def has_control_characters(s: str) -> bool:
+    """Whether remove_control_characters would change `s` (fast)."""
+    b = s.encode("utf-8", "surrogatepass")
+    return 0 in b.translate(CONTROL_BYTES) or (b"\xc2" in b and C1_UTF8.search(b) is not None)
+
+
+def remove_control_characters(s: str) -> str:
+    """'\x00มาตรการ\x00' -> 'มาตรการ', '\x1b[31mแดง\x1b[0m' -> 'แดง'. Tabs and line breaks
+    stay (they are table and line structure). Used where text enters (extractors/txt.py, on
+    the decoded file, which warns where it removed any) and in normalize_text."""
+    return CONTROL_CHARACTERS.sub("", s) if has_control_characters(s) else s
 
 
 # --- private-use glyphs --------------------------------------------------------
@@ -82,9 +124,12 @@ _PUA_TO_THAI = {
 }
 
 
+_RE_PUA = re.compile("[\uf700-\uf71a\uf884-\uf89e]+")
+
+
 def map_private_use_glyphs(s: str) -> str:
     """Replace Thai presentation glyphs from the Private Use Area with real characters."""
-    return s.translate(_PUA_TO_THAI)
+    return _translate_where(_RE_PUA, _PUA_TO_THAI, s)
 
 
 # --- combining marks -------------------------------------------------------------
@@ -179,7 +224,7 @@ def markup_to_lines(s: str) -> str:
 
 def _normalize_once(s: str, arabic_digits: bool) -> tuple[str, bool]:
     """One round of fixes; also says whether the mark reordering changed anything."""
-    s = map_private_use_glyphs(s)
+    s = map_private_use_glyphs(remove_control_characters(s))
     s = remove_soft_hyphens(remove_zero_width(s))
     if arabic_digits:
         s = thai_digits_to_arabic(s)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path, PurePath
+from pipeline.paths import display_path
 from pipeline.termout import Result, plain, print_lines, print_result
 
 DOC_FIELDS = ("agency", "agency_type", "district", "province", "fiscal_year", "ita_score", "ita_score_year",
@@ -25,7 +26,7 @@ def _as_given(key: str) -> list[str]:
         out.append(str(Path(key).resolve()))
     except (OSError, RuntimeError):
         pass
-    return out
+    return [display_path(p) for p in out]          # as stored: undecodable name bytes as \xNN
 
 
 def find_document(con, key: str) -> str:

@@ -14,12 +14,18 @@ worker never corrupts shared state because nothing (no shared queue, no lock) is
 Limits:
 - time: wall-clock seconds per task, measured by the parent; the message is "timed out
   after N s".
-- memory: RLIMIT_AS (address space) of the worker, inherited by programs it runs (e.g.
-  tesseract), set to the worker's size when it starts plus N MB: workers are forked from
-  the parent and start with its mappings (0.5-1.3 GB of address space with pandas, spaCy,
-  pythainlp, pdfium and DuckDB loaded, mostly never touched), so N is what reading one
-  document may add. A MemoryError in the worker, or the worker being killed by SIGKILL (the
-  kernel's OOM killer) becomes "over memory limit (N MB per worker; ...)".
+- memory: the parent reads each busy worker's resident memory, with the programs it started
+  (e.g. tesseract), every MEMORY_POLL seconds, and kills the worker when it has grown by more
+  than N MB since the worker started: "over memory limit (N MB) ...". Workers are forked from
+  the parent and start with its resident pages (300-400 MB with pandas, spaCy, pythainlp,
+  pdfium and DuckDB loaded), so N is what reading one document may add. Between tasks a
+  worker that kept more than half of N (caches, fragmentation) is replaced, so one document
+  is not charged for the ones before it. As a backstop against allocations faster than the
+  poll, the worker's address space (RLIMIT_AS, inherited by its programs) is capped at its
+  start size plus ADDRESS_SPACE_FACTOR x N; a MemoryError there, or the worker being killed
+  by SIGKILL (the kernel's OOM killer), is reported the same way. (A memory cgroup per
+  worker would be exact, but needs a cgroup the program may create children in; this
+  works for any user.)
 
 Workers run in their own process group (Ctrl-C in a terminal goes to the parent only, which
 stops them), and on Linux they die with the parent (PR_SET_PDEATHSIG), so a kill -9 of an
@@ -40,11 +46,14 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-MB = 1 << 20
+from pipeline.memory import MB, rss, tree_rss
+
 MEMORY_EXIT = 86            # a worker that hit MemoryError and could not report it
 DEFAULT_TIMEOUT = 120.0     # seconds per document
-DEFAULT_MEMORY_MB = 2048    # address space a worker may add to its start size
+DEFAULT_MEMORY_MB = 2048    # resident memory a worker may add to its start size
 MIN_MEMORY_MB = 64
+MEMORY_POLL = 0.2           # seconds between two reads of the busy workers' memory
+ADDRESS_SPACE_FACTOR = 4    # backstop: address space may grow by this many times the limit
 
 
 @dataclass
@@ -65,9 +74,11 @@ def _vm_size() -> Optional[int]:
     return None
 
 
-def memory_error(memory_mb: Optional[int]) -> str:
-    return f"over memory limit ({memory_mb} MB per worker; raise it with --memory-mb)" if memory_mb \
-        else "over memory limit"
+def memory_error(memory_mb: Optional[int], used: Optional[int] = None) -> str:
+    if not memory_mb:
+        return "over memory limit"
+    grew = f"; the worker grew by {used // MB} MB" if used else ""
+    return f"over memory limit ({memory_mb} MB per worker{grew}; raise it with --memory-mb)"
 
 
 def _die_with_parent() -> None:
@@ -89,7 +100,7 @@ def _worker_main(conn, fn: Callable[[Any], Any], memory_mb: Optional[int], paren
     if memory_mb:
         # relative to the start size: a forked worker inherits the parent's mappings (libraries,
         # DuckDB's thread arenas), several hundred MB of address space it mostly never touches
-        limit = (_vm_size() or 0) + memory_mb * MB
+        limit = (_vm_size() or 0) + ADDRESS_SPACE_FACTOR * memory_mb * MB
         try:
             _, hard = resource.getrlimit(resource.RLIMIT_AS)
             if hard != resource.RLIM_INFINITY:
@@ -140,6 +151,16 @@ class _Worker:
         child.close()
         self.task: Optional[tuple] = None       # (key, arg) in progress
         self.started = 0.0
+        self.base_rss = tree_rss(self.proc.pid) or 0     # the pages inherited from the parent
+        self.peak_rss = self.base_rss
+
+    def grown(self, with_children: bool = True) -> Optional[int]:
+        """Resident bytes added since the worker started (with its children), None if gone."""
+        now = (tree_rss if with_children else rss)(self.proc.pid)
+        if now is None:
+            return None
+        self.peak_rss = max(self.peak_rss, now)
+        return now - self.base_rss
 
     def assign(self, key, arg) -> None:
         self.task = (key, arg)
@@ -181,6 +202,7 @@ class Pool:
         self.ctx = mp.get_context("fork" if "fork" in methods else "spawn")
         self.workers: list[_Worker] = []
         self.replaced = 0
+        self.peak_rss = 0                       # largest resident size seen of any worker (sampled)
 
     def __enter__(self) -> "Pool":
         return self
@@ -194,9 +216,37 @@ class Pool:
         return w
 
     def _retire(self, w: _Worker) -> None:
+        self.peak_rss = max(self.peak_rss, w.peak_rss)
         w.kill()
         self.workers.remove(w)
         self.replaced += 1
+
+    def _give_up(self, w: _Worker, pending, idle: list) -> Any:
+        """Kill a worker whose task failed (time, memory, death), start another if work is
+        left; returns the failed task's key."""
+        key = w.task[0] if w.task else None
+        w.task = None
+        self._retire(w)
+        if pending:
+            idle.append(self._spawn())
+        return key
+
+    def _over_memory(self, busy: list[_Worker]) -> list[tuple[_Worker, int]]:
+        if not self.memory_mb:
+            return []
+        out = []
+        for w in busy:
+            grown = w.grown()
+            if grown is not None and grown > self.memory_mb * MB and not w.conn.poll():
+                out.append((w, grown))
+        return out
+
+    def _bloated(self, w: _Worker) -> bool:
+        """An idle worker that kept much of what its last task used: replace it."""
+        if not self.memory_mb:
+            return False
+        grown = w.grown(with_children=False)             # idle: it has started nothing
+        return grown is not None and grown > self.memory_mb * MB // 2
 
     def _died_error(self, w: _Worker) -> str:
         w.proc.join(1)
@@ -220,6 +270,7 @@ class Pool:
         while len(self.workers) < min(self.n, len(pending)):
             self._spawn()
         idle = [w for w in self.workers if w.task is None]
+        last_yield = last_memory_check = time.monotonic()
         while True:
             while pending and idle:
                 w = idle.pop()
@@ -239,6 +290,8 @@ class Pool:
                 now = time.monotonic()
                 left = max(0.0, min(w.started + self.timeout for w in busy) - now)
                 wait_for = left if wait_for is None else min(wait_for, left)
+            if self.memory_mb:
+                wait_for = MEMORY_POLL if wait_for is None else min(wait_for, MEMORY_POLL)
             yielded = False
             objs = {}
             for w in busy:
@@ -264,27 +317,31 @@ class Pool:
                 w.task = None
                 yielded = True
                 if got is not None:
+                    if self._bloated(w):
+                        self._retire(w)
+                        w = self._spawn()
                     idle.append(w)
                     yield got
                 else:                                # died without answering
                     err = self._died_error(w)
-                    self._retire(w)
-                    if pending:
-                        idle.append(self._spawn())
+                    self._give_up(w, pending, idle)
                     yield key, TaskFailed(err)
             if self.timeout:
                 now = time.monotonic()
                 for w in [w for w in self.workers if w.task is not None and now - w.started >= self.timeout]:
                     if w.conn.poll():                # answered just in time
                         continue
-                    key = w.task[0]
-                    w.task = None
-                    self._retire(w)
-                    if pending:
-                        idle.append(self._spawn())
                     yielded = True
-                    yield key, TaskFailed(f"timed out after {self.timeout:g} s")
-            if tick and not yielded:
+                    yield self._give_up(w, pending, idle), TaskFailed(f"timed out after {self.timeout:g} s")
+            if time.monotonic() - last_memory_check >= MEMORY_POLL:   # not on every result: /proc reads
+                last_memory_check = time.monotonic()
+                for w, grown in self._over_memory([w for w in self.workers if w.task is not None]):
+                    yielded = True
+                    yield self._give_up(w, pending, idle), TaskFailed(memory_error(self.memory_mb, grown))
+            if yielded:
+                last_yield = time.monotonic()
+            elif tick and time.monotonic() - last_yield >= tick:   # (the memory poll wakes more often)
+                last_yield = time.monotonic()
                 yield None
 
     def close(self) -> None:
@@ -296,5 +353,6 @@ class Pool:
         for w in self.workers:
             if w.task is None:
                 w.proc.join(max(0.0, deadline - time.monotonic()))
+            self.peak_rss = max(self.peak_rss, w.peak_rss)
             w.kill()
         self.workers = []

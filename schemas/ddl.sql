@@ -18,7 +18,9 @@ CREATE TABLE IF NOT EXISTS documents (
     ita_score_year INTEGER,
     ita_grade     VARCHAR,
     title         VARCHAR,
-    ingested_at   TIMESTAMP
+    ingested_at   TIMESTAMP,
+    source_path_bytes BLOB               -- the file name's raw bytes when it is not valid UTF-8
+                                         -- (source_path then shows each undecodable byte as \xNN)
 );
 
 CREATE TABLE IF NOT EXISTS measures (
@@ -85,6 +87,7 @@ CREATE TABLE IF NOT EXISTS files (
 -- Databases made by earlier versions get the columns added since.
 ALTER TABLE measures ADD COLUMN IF NOT EXISTS section VARCHAR;
 ALTER TABLE pages ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS source_path_bytes BLOB;
 
 CREATE OR REPLACE VIEW measures_by_agency AS
 SELECT d.agency, d.agency_type, d.district, d.province, d.fiscal_year,

@@ -163,7 +163,7 @@ def test_summary_lists_failures_and_exit_code(ingested):
     assert set(failed) == {n for n in FAILURES if n in ingested[4]}
     text = "\n".join(first.lines())
     for name in failed:
-        assert f"FAILED {next(p for p, _ in first.failed if Path(p).name == name)}" in text
+        assert f"FAILED '{next(p for p, _ in first.failed if Path(p).name == name)}': " in text
 
 
 def test_second_run_changes_nothing(ingested):
@@ -364,7 +364,7 @@ def test_query_while_an_ingest_holds_the_database(tmp_path):
         assert holder.stdout.readline().strip() == "ready"
         q = run_ita("query", "select 1", "--db", db, check=False)
         assert q.returncode == 2
-        assert "in use by another process" in q.stderr and "copy" in q.stderr
+        assert "in use by another process" in q.stderr and "ita query --snapshot" in q.stderr
         assert "Traceback" not in q.stderr
         i = run_ita("ingest", SEEDS, "--db", db, "--no-progress", check=False)
         assert i.returncode == 2 and "in use by another process" in i.stderr and "Traceback" not in i.stderr

@@ -27,7 +27,7 @@ def test_make_ingest_with_quotes_and_spaces_and_a_failed_file(tmp_path):
     proc = _make(REPORTS=str(folder), DB=str(db), ARGS="--no-progress --no-dupes")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.startswith("2 new, 0 unchanged, 1 failed (database holds 2 documents, 7 measures)")
-    assert "FAILED" in proc.stdout and "แนบ.xlsx: unsupported file type (.xlsx)" in proc.stdout
+    assert "FAILED" in proc.stdout and "แนบ.xlsx': unsupported file type (.xlsx)" in proc.stdout
     assert "Error" not in proc.stderr
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from measures").fetchone()[0] == 7

@@ -134,7 +134,8 @@ def test_query_output_has_no_raw_escape_sequences(hostile_db, ita, fmt):
     _, _, db, _ = hostile_db
     code, out, _ = ita("query", "select source_path, owner from measures_by_agency", "--db", db, "--format", fmt)
     assert code == 0 and "\x1b" not in out and "\x07" not in out
-    assert "x1b[2J" in out or "u001b[2J" in out                  # escaped, still visible
+    assert "x1b[31m" in out or "u001b[31m" in out                # the file name's: escaped, still visible
+    assert "[2J" not in out and "pwned" not in out                # the cell's: removed at ingest (normalize)
 
 
 def test_show_output_has_no_raw_escape_sequences(hostile_db, ita):

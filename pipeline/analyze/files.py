@@ -17,6 +17,7 @@ from typing import Sequence
 import pandas as pd
 
 from pipeline.analyze.store import PRIORITY, Finding, finding_id
+from pipeline.paths import display_path
 
 _COPY_MARK = re.compile(r"(?:\(\d+\)|copy|สำเนา|final|new|[-_ .\d]+)", re.I)
 
@@ -32,7 +33,7 @@ def record_files(con, sources: Sequence) -> None:
             mtime = datetime.fromtimestamp(os.stat(s.path).st_mtime)
         except OSError:
             mtime = None
-        rows.append((s.path, s.sha256, s.doc_id, s.size, mtime, now))
+        rows.append((display_path(s.path), s.sha256, s.doc_id, s.size, mtime, now))   # as documents stores it
     if rows:
         df = pd.DataFrame(rows, columns=["path", "sha256", "doc_id", "size", "mtime", "first_seen"]).astype(object)
         con.register("_files_new", df)
