@@ -204,9 +204,17 @@ def stream_rows(ps: list[Piece], xs: list[float], em: float) -> Optional[list[fl
         rows.append([p])
         prev_col = c
         last = p
-    nlines = len({_line_key(p) for p in ps})
+    keys = {_line_key(p) for p in ps}
+    nlines = len(keys)
     if len(rows) > 0.8 * nlines and nlines > 3:
-        return None                        # line by line: no cell order to read
+        # line by line: no cell order to read, unless every line opens in the first
+        # column (rows of one line each, as score tables have): then each line is a row
+        if {_line_key(p) for p, c in zip(ps, cols) if c == 0} != keys:
+            return None
+        lines: dict[int, list[Piece]] = {}
+        for p in ps:
+            lines.setdefault(_line_key(p), []).append(p)
+        rows = [lines[k] for k in sorted(lines)]
     # rows must follow each other down the page
     tops = [min(p.top for p in r) for r in rows]
     if any(b <= a for a, b in zip(tops, tops[1:])):
