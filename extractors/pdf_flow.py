@@ -137,11 +137,27 @@ def _dangles(text: str) -> bool:
     return bool(words) and words[-1] in load_lines("dangling_words.txt")
 
 
+_OPEN_END = re.compile(r"[-–—,/(]\s*$")
+_OPEN_START = re.compile(r"^\s*(?:[-–—]\s*[0-9๐-๙]|\))")
+_ITEM_NO = re.compile(r"^\s*([0-9๐-๙]{1,3})[.)]")
+_PLACEHOLDER = re.compile(r"^[-–—\s]*$")
+
+
+def _goes_on(x: str, y: str) -> bool:
+    """A cell's text stops on a dash, comma or slash, or the next starts with a dash and a
+    number: one value across the break ("1 ต.ค. 2566 -" | "30 ก.ย. 2567"). A cell of
+    dashes only is a placeholder, a dash before a word a bullet."""
+    if _PLACEHOLDER.match(x) or _PLACEHOLDER.match(y):
+        return False
+    return bool(_OPEN_END.search(x) or _OPEN_START.match(y))
+
+
 def _word_breaks(last: list[Cell], first: list[Cell]) -> float:
     """Weight of the cells that go on between the two rows: 2 when the first column with
     text in both breaks inside a Thai word or ends on a word that never ends a phrase;
     for the other columns 1 a clear break (joined, fewer letters fall outside the
-    dictionary) or dangling word, 0.5 a break that only reads as fewer words; at most 2."""
+    dictionary), a dangling word or a value open at the break, 0.5 a break that only
+    reads as fewer words; at most 2."""
     both = [(x, y) for x, y in zip(last, first) if x.text.strip() and y.text.strip()]
     if not both:
         return 0
@@ -150,11 +166,24 @@ def _word_breaks(last: list[Cell], first: list[Cell]) -> float:
         return 2
     w = 0.0
     for x, y in both[1:]:
-        if joins_inside_word(x.text, y.text, strict=True) or _dangles(x.text):
+        if joins_inside_word(x.text, y.text, strict=True) or _dangles(x.text) or _goes_on(x.text, y.text):
             w += 1
         elif joins_inside_word(x.text, y.text):
             w += 0.5
     return min(2.0, w)
+
+
+def _numbering(key_old: str, key_new: str) -> int:
+    """Evidence from the numbers opening the first cells: the next number is a new row
+    (-1); a list restarting at 1 under a higher number is the cut row's own sub-list (2);
+    a number under text that has one, the other not (1)."""
+    from pipeline.normalize import thai_digits_to_arabic
+
+    a, b = _ITEM_NO.match(key_old), _ITEM_NO.match(key_new)
+    if a and b:
+        na, nb = int(thai_digits_to_arabic(a.group(1))), int(thai_digits_to_arabic(b.group(1)))
+        return -1 if nb == na + 1 else 2 if nb == 1 and na >= 2 else 0
+    return 1 if key_old and key_new and LIST_ITEM.match(key_old) and not LIST_ITEM.match(key_new) else 0
 
 
 def is_cut_row(prev: PageTable, nxt: PageTable, last: list[Cell], first: list[Cell], dropped_header: bool) -> bool:
@@ -162,9 +191,8 @@ def is_cut_row(prev: PageTable, nxt: PageTable, last: list[Cell], first: list[Ce
     weighed: neither the old part's bottom nor the new part's top is closed by a rule (2);
     the new row's first cell is empty while others go on (2: a row's first column is empty
     only when cut or merged); the cells that go on are a subset of those that had text,
-    two or more having ended (2); cells breaking inside a Thai word (``_word_breaks``);
-    the old row's first cell numbered and the new one's not (1; a numbered new one proves
-    nothing: cells hold numbered lists). Cut at 2 or more; never when a column holds a
+    two or more having ended (2); cells that go on (``_word_breaks``); the numbers that
+    open the first cells (``_numbering``). Cut at 2 or more; never when a column holds a
     number in both rows."""
     if not any(c.text.strip() for c in first) or _atomic_values(last, first):
         return False
@@ -178,9 +206,7 @@ def is_cut_row(prev: PageTable, nxt: PageTable, last: list[Cell], first: list[Ce
     if _rest_of_row(last, first):
         score += 2
     score += _word_breaks(last, first)
-    key_old = last[0].text.strip()
-    if key_new and key_old and LIST_ITEM.match(key_old) and not LIST_ITEM.match(key_new):
-        score += 1
+    score += _numbering(last[0].text.strip(), key_new)
     return score >= 2
 
 

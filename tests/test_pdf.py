@@ -324,6 +324,13 @@ def test_page_break_continuation_rules():
     (["EIT", "การปรับปรุงระบบการทำงาน", "กองยุทธศาสตร์"], ["OIT", "การเปิดเผยข้อมูล", "ทุกกอง"], False),
     # a number does not run on over a page break
     (["OIT", "1. การเปิดเผยข้อมูล", "95.00"], ["", "2. อื่น", "87.50"], False),
+    # a range open at the break, a word cut in another column
+    (["ไม่มีการประเมิน", "สำนักปลัด เทศบา", "พฤศจิกายน 2566 -"], ["ความเสี่ยง", "ล", "มกราคม 2567"], True),
+    # the key's list restarts at 1 under item 6: the cut row's own sub-list; item 7 is a new row
+    (["๖.การจัดการความเสี่ยง", "แต่งตั้งคณะกรรมการ"], ["๑. กำหนดมาตรการ", "จัดทำแผน"], True),
+    (["๖.การจัดการความเสี่ยง", "แต่งตั้งคณะกรรมการ"], ["๗.มาตรการแก้ไข", "ปรับปรุงคู่มือ"], False),
+    # placeholders and bullets are not open values
+    (["IIT", "ของทางราชการ", "-"], ["EIT", "-การปรับปรุง", "-"], False),
 ])
 def test_row_cut_by_a_page_break_from_weighed_evidence(last, first, cut):
     from extractors.pdf_flow import PageTable, is_cut_row
