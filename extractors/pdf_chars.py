@@ -93,8 +93,8 @@ def page_chars(page, textpage, space: _Space) -> list[Ch]:
             sp = True
             hard = hard or not generated(raw, i)
             continue
-        if c in _INVISIBLE:
-            continue
+        if c in _INVISIBLE or c < " " or "\x7f" <= c <= "\x9f":
+            continue                   # control characters never reach a cell (no ESC into terminals)
         if "\uf020" <= c <= "\uf0ff":
             c = _symbol(tp, i, c)
         loose(raw, i, rect)

@@ -35,6 +35,7 @@ SECTION_ROW_MAX = 160        # a section row ("ด้าน IIT …") is short
 _SECTION_WORDS = re.compile(r"^(ด้าน|ตัวชี้วัดที่|ส่วนที่|กลยุทธ์ที่|ยุทธศาสตร์ที่|แผนงานที่|ประเด็นที่\s*\d)")
 _INDICATOR_LABEL = re.compile(r"^\s*ตัวชี้วัด(?:ที่)?\s*\d{1,2}\s*[.:)]?\s*")
 _SCORE_IN_CELL = re.compile(r"(\d{1,3}(?:\.\d{1,2}))\s*(?:คะแนน)?\s*$")
+_BLANK = re.compile(r"[.\s…_\-–—:]*")   # leader dots of a blank form: a field not filled in
 _ITEM_SCORE = re.compile(r"ข้อ\s*([ieo])\s*(\d{1,2})\b[^\n]*?คะแนน\s*(\d{1,3}(?:\.\d{1,2})?)", re.I)
 
 
@@ -254,7 +255,7 @@ def measure_rows(table: LogicalTable, warnings: list[str],
             raw[f"{col.index}:{col.header}"] = {"text": cell.text, "page": cell.page, "bbox": cell.bbox,
                                                 "field": col.field}
             text = normalize_cell(cell.text)
-            if col.field and text:
+            if col.field and text and not _BLANK.fullmatch(text):
                 values.setdefault(col.field, []).append(text)
         if not any(values.get(f) for f in MEASURE_FIELDS):
             continue

@@ -191,3 +191,10 @@ def test_parent_header_across_the_whole_table_is_no_title():
             ["เสริมสร้างการรับรู้", "จัดประชุมชี้แจง", "สำนักปลัด"])
     assert [(m.measure, m.method, m.owner) for m in s.measures] == [
         ("เสริมสร้างการรับรู้", "จัดประชุมชี้แจง", "สำนักปลัด")]
+
+
+def test_a_blank_form_gives_no_rows():
+    s = seg(["มาตรการ", "ผลการดำเนินการ", "ผู้รับผิดชอบ", "ระยะเวลา"],
+            ["......................", "......................", "..........", "..........."],
+            ["______________", "…………", "", ""])
+    assert s.measures == [] and s.status == "empty"
