@@ -68,9 +68,10 @@ def rule_regions(hrules: list[Rule], vrules: list[Rule], width: float, taken: li
                 spans.append((v.a, v.b))
         # aligned text goes on past a lone rule (either way: a header above it, or the
         # closing rule of a continued table) or under a top rule and a header rule only
-        # (booktabs); three rules or more close the table
+        # (booktabs); three rules or more, or side rules, close the table
         lone = bottom - top < s.frame_min_height * em
-        below = columnar_extent(chars, x0, x1, bottom, +1, em, s, 2 if lone else 1) if len(st) <= 2 else None
+        closed = len(st) > 2 or bool(spans)         # three rules, or a frame with side rules
+        below = None if closed else columnar_extent(chars, x0, x1, bottom, +1, em, s, 2 if lone else 1)
         above = columnar_extent(chars, x0, x1, top, -1, em, s, 2) if lone else None
         if lone and below is None and above is None:
             continue                                # a lone rule (signature line, separator)
