@@ -11,22 +11,27 @@ and tests/fixtures/layouts (scans skipped: under 100 characters a page, they go 
   pdfplumber  page.extract_text() + page.extract_tables() for every page
   pdfium      pypdfium2's bare character read: the page's text and every character's box (the floor)
 
-Each file is timed by each reader in turn (best of --repeat), after one warm-up read that also
-loads the Thai word list (a one-off cost per process, printed apart). Prints ms/page and
-pages/second of each and the ratio ours/pdfplumber (target <= 1.0). Then cProfile of ours over
-the same pages: the top functions by own time, and own time by module.
+Each file is timed by each reader in turn (best of --repeat), after one warm-up read; the word
+list is loaded once per process (printed apart), but the caches of Thai segmentation are
+cleared before every read of ours, so each file costs what a file never seen costs. Prints
+ms/page and pages/second of each and the ratio ours/pdfplumber (target <= 1.0). Then where
+ours spends its time: wall-clock time per stage (no profiler overhead), and cProfile over the
+same pages: the top functions by own time, and own time by module.
 """
 from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import glob
+import importlib
 import io
 import os
 import pstats
 import sys
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
@@ -86,13 +91,26 @@ def read_pdfium(path: str) -> None:
         doc.close()
 
 
+def cold_caches() -> None:
+    """Clear our modules' lru caches but the one-off loads (maxsize 1: the word list)."""
+    for name, mod in list(sys.modules.items()):
+        if not name.startswith(("extractors", "pipeline")):
+            continue
+        for f in list(vars(mod).values()):
+            info = getattr(f, "cache_info", None)
+            if info is not None and getattr(f, "__module__", None) == name and info().maxsize != 1:
+                f.cache_clear()
+
+
 def read_ours(path: str) -> None:
     from pipeline.process import process_file
+    cold_caches()
     process_file(path, ocr=False)
 
 
 def read_extract(path: str) -> None:
     from extractors.pdf import extract_pdf
+    cold_caches()
     extract_pdf(path, ocr=False)
 
 
@@ -106,6 +124,67 @@ def best_of(f, path: str, repeat: int) -> float:
         f(path)
         best = min(best, time.perf_counter() - t0)
     return best
+
+
+# ---------------------------------------------------------------- stages
+# (module, function, what it does); indented ones run inside the one above them
+STAGES = (
+    ("extractors.pdf", "document_em", "document em: samples up to 12 pages (loads them a second time)"),
+    ("extractors.pdf_page", "page_chars", "characters: pdfium text page, per-character calls"),
+    ("extractors.pdf_page", "drop_doubled_clusters", "  Skia's doubled clusters"),
+    ("extractors.pdf_page", "page_graphics", "path and image objects -> rule pieces, fills"),
+    ("extractors.pdf_page", "merge_rules", "rule pieces -> rules"),
+    ("extractors.pdf", "page_tables", "tables: rule grids, text grids, cell text"),
+    ("extractors.pdf", "_paragraph_blocks", "paragraphs: lines, text"),
+    ("extractors.thai_repair", "repair_text", "  Thai repair (in cells and paragraphs)"),
+    ("extractors.pdf", "text_quality", "page text quality"),
+    ("extractors.pdf", "assemble", "pages -> document: running text, continued tables"),
+    ("pipeline.process", "segment", "segment (header block, rows, facts)"),
+)
+
+
+@contextmanager
+def timed_stages():
+    """Wrap each stage's function where its callers look it up; yields {label: seconds}
+    (the outermost call counts when a stage calls itself)."""
+    spent: dict[str, float] = defaultdict(float)
+    saved = []
+    for mod_name, attr, label in STAGES:
+        mod = importlib.import_module(mod_name)
+        f = getattr(mod, attr)
+        depth = [0]
+
+        def wrapper(*args, _f=f, _label=label, _depth=depth, **kw):
+            _depth[0] += 1
+            t0 = time.perf_counter()
+            try:
+                return _f(*args, **kw)
+            finally:
+                _depth[0] -= 1
+                if not _depth[0]:
+                    spent[_label] += time.perf_counter() - t0
+        saved.append((mod, attr, f))
+        setattr(mod, attr, functools.wraps(f)(wrapper))
+    try:
+        yield spent
+    finally:
+        for mod, attr, f in saved:
+            setattr(mod, attr, f)
+
+
+def stages(paths: list[str], pages: int) -> None:
+    with timed_stages() as spent:
+        t0 = time.perf_counter()
+        for p in paths:
+            read_ours(p)
+        total = time.perf_counter() - t0
+    print(f"\nstages of ours (wall clock, {pages} pages, {1000 * total / pages:.1f} ms/page in all)")
+    print(f"{'ms/page':>8} {'share':>6}  stage")
+    top = 0.0
+    for _, _, label in STAGES:
+        print(f"{1000 * spent[label] / pages:8.1f} {spent[label] / total:6.1%}  {label}")
+        top += 0 if label.startswith(" ") else spent[label]
+    print(f"{1000 * (total - top) / pages:8.1f} {(total - top) / total:6.1%}  the rest (loading pages, orchestration)")
 
 
 # ---------------------------------------------------------------- the profile
@@ -130,6 +209,7 @@ def profile(paths: list[str], pages: int, top: int = 25, out_file: str | None = 
     if out_file:
         prof.dump_stats(out_file)
     stats = pstats.Stats(prof, stream=io.StringIO())
+    # the profiler's own cost falls on small functions: read their ms as shares, not as times
     total = sum(v[2] for v in stats.stats.values())
     print(f"\nprofile of ours (cProfile, {pages} pages, {1000 * total / pages:.1f} ms/page under the profiler)")
     print(f"{'own ms/page':>11} {'share':>6} {'cum ms/page':>11} {'calls/page':>10}  function")
@@ -186,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{tot['extract'] / tot['pdfplumber']:.2f}")
     if hasattr(os, "getloadavg"):
         print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    stages([p for p, _ in files], pages)
     if not a.no_profile:
         profile([p for p, _ in files], pages, out_file=a.profile_out)
     return 0

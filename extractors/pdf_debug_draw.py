@@ -70,8 +70,8 @@ class _Pen:
         self.d = ImageDraw.Draw(self.layer)
         self.px = px
         self.w = max(1, round(0.7 * scale))          # a hairline, in pixels
-        self.font = ImageFont.load_default(size=max(8, round(6 * scale)))
-        self.small = ImageFont.load_default(size=max(7, round(5 * scale)))
+        self.font = ImageFont.load_default(size=max(10, round(6 * scale)))
+        self.small = ImageFont.load_default(size=max(9, round(5 * scale)))
 
     def box(self, b, inset: float = 0.0) -> tuple[float, float, float, float]:
         (x0, y0), (x1, y1) = self.px(b[0], b[1]), self.px(b[2], b[3])
