@@ -1,7 +1,7 @@
 """PDF speed: our whole PDF pipeline against bare pdfplumber and pypdfium2, same pages, same run.
 
     make bench ARGS=pdf                      (or: .venv/bin/python -m bench.pdf_bench [PDF ...])
-    options: --repeat N (best of N, default 1), --no-profile, --profile-out FILE (pstats dump)
+    options: --repeat N (best of N, default 2), --no-profile, --profile-out FILE (pstats dump)
 
 For every PDF with a text layer in corpus/, tests/fixtures/seed_pdf, tests/fixtures/unseen_pdf
 and tests/fixtures/layouts (scans skipped: under 100 characters a page, they go to OCR):
@@ -11,7 +11,8 @@ and tests/fixtures/layouts (scans skipped: under 100 characters a page, they go 
   pdfplumber  page.extract_text() + page.extract_tables() for every page
   pdfium      pypdfium2's bare character read: the page's text and every character's box (the floor)
 
-Each file is timed by each reader in turn (best of --repeat), after one warm-up read; the word
+Each file is read by each reader in turn, best of --repeat (the first read warms the OS cache
+and lazy imports; on a busy machine the best of two drops most outliers); the word
 list is loaded once per process (printed apart), but the caches of Thai segmentation are
 cleared before every read of ours, so each file costs what a file never seen costs. Prints
 ms/page and pages/second of each and the ratio ours/pdfplumber (target <= 1.0). Then where
@@ -229,7 +230,7 @@ def profile(paths: list[str], pages: int, top: int = 25, out_file: str | None = 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("pdfs", nargs="*")
-    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--no-profile", action="store_true")
     ap.add_argument("--profile-out", metavar="FILE")
     a = ap.parse_args([] if argv is None else argv)
@@ -248,8 +249,6 @@ def main(argv: list[str] | None = None) -> int:
     pages = 0
     print(f"\n{'file':56} {'pages':>5} " + " ".join(f"{n:>10}" for n in names) + f" {'ours/plb':>8}  (ms/page)")
     for p, n in files:
-        for _, f in READERS:                 # warm: OS cache, lazy imports
-            f(p)
         t = {name: best_of(f, p, a.repeat) for name, f in READERS}
         for k, v in t.items():
             tot[k] += v

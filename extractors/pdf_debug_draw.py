@@ -108,13 +108,16 @@ class _Pen:
                 self.d.line([(x0 + k + t0, y0 + t0), (x0 + k + t1, y0 + t1)], fill=colour + (150,), width=1)
             k += step
 
-    def label(self, xy, text: str, colour, above: bool = False, font=None) -> None:
+    def label(self, xy, text: str, colour, above: bool = False, right: bool = False, font=None) -> None:
+        """Text on white at ``xy`` (its top-left; with ``above``/``right`` its bottom/right)."""
         x, y = xy
         font = font or self.font
         l, t, r, b = self.d.textbbox((0, 0), text, font=font)
         pad = self.w
         if above:
             y -= (b - t) + 2 * pad
+        if right:
+            x -= (r - l) + 2 * pad
         x = min(max(0, x), self.layer.width - (r - l) - 2 * pad)
         y = min(max(0, y), self.layer.height - (b - t) - 2 * pad)
         self.d.rectangle((x, y, x + (r - l) + 2 * pad, y + (b - t) + 2 * pad), fill=(255, 255, 255, 230),
@@ -148,13 +151,12 @@ def _table(pen: _Pen, part: TablePart) -> None:
               above=True)
     if part.from_page:
         pen.line((x0, top), (x1, top), COLOURS["continued"], width=3 * pen.w)
-        lx, ly = pen.px(x1, top)
-        pen.label((lx - 60 * pen.w, ly), f"continues from page {part.from_page}", COLOURS["continued"],
-                  above=True)
+        pen.label(pen.px(x1, top), f"continues from page {part.from_page}", COLOURS["continued"],
+                  above=True, right=True)
     if part.next_page:
         pen.line((x0, bottom), (x1, bottom), COLOURS["continued"], width=3 * pen.w)
         lx, ly = pen.px(x1, bottom)
-        pen.label((lx - 60 * pen.w, ly + pen.w), f"continues on page {part.next_page}", COLOURS["continued"])
+        pen.label((lx, ly + pen.w), f"continues on page {part.next_page}", COLOURS["continued"], right=True)
 
 
 def _legend(pen: _Pen, view: PageView) -> None:

@@ -9,7 +9,7 @@
   ita extract FILE [--json]          what the extractor read from one file (before segmentation)
   ita debug FILE --page N --out PNG  one PDF page with the rules, cells and spans it saw drawn on it
 
-Every command takes --db FILE (default $ITA_DB, else data/ita.duckdb).
+The database commands take --db FILE (default $ITA_DB, else data/ita.duckdb).
 Exit codes: 0 all documents ok or empty; 1 some documents failed; 2 usage or environment
 error (one line on stderr, never a traceback).
 """
@@ -149,12 +149,15 @@ def cmd_extract(a) -> int:
     from pipeline.termout import print_lines
     try:
         span = parse_pages(a.pages) if a.pages is not None else None
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    try:
         doc = read_document(_input_file(a.file), ocr=not a.no_ocr)
         if a.json:
             sys.stdout.write(json_text(select_pages(doc, *span) if span else doc) + "\n")
         else:
             print_lines(text_view(doc, span))
-    except (ExtractionError, ViewError, ValueError) as e:
+    except (ExtractionError, ViewError) as e:
         raise UsageError(f"{a.file}: {e}") from None
     return 0
 
