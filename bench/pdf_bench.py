@@ -131,10 +131,10 @@ def best_of(f, path: str, repeat: int) -> float:
 # (module, function, what it does); indented ones run inside the one above them
 STAGES = (
     ("extractors.pdf", "document_em", "document em: samples up to 12 pages (loads them a second time)"),
-    ("extractors.pdf_page", "page_chars", "characters: pdfium text page, per-character calls"),
-    ("extractors.pdf_page", "drop_doubled_clusters", "  Skia's doubled clusters"),
-    ("extractors.pdf_page", "page_graphics", "path and image objects -> rule pieces, fills"),
-    ("extractors.pdf_page", "merge_rules", "rule pieces -> rules"),
+    ("extractors.pdf_chars", "page_chars", "characters: pdfium text page, per-character calls"),
+    ("extractors.pdf_chars", "drop_doubled_clusters", "  Skia's doubled clusters"),
+    ("extractors.pdf_graphics", "page_graphics", "path and image objects -> rule pieces, fills"),
+    ("extractors.pdf_graphics", "merge_rules", "rule pieces -> rules"),
     ("extractors.pdf", "page_tables", "tables: rule grids, text grids, cell text"),
     ("extractors.pdf", "_paragraph_blocks", "paragraphs: lines, text"),
     ("extractors.thai_repair", "repair_text", "  Thai repair (in cells and paragraphs)"),

@@ -24,7 +24,7 @@ def test_pdf_bench_reports_every_reader_stage_and_profile(capsys):
     for label in ("characters: pdfium text page, per-character calls", "tables: rule grids, text grids, cell text",
                   "Thai repair (in cells and paragraphs)", "segment (header block, rows, facts)"):
         assert stages[label] > 0, label               # each timer saw its function called
-    assert "extractors/pdf_page.py:" in out.split("profile of ours")[1]
+    assert "extractors/pdf_chars.py:" in out.split("profile of ours")[1]
 
 
 def test_timers_are_removed_after_the_stages():
