@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from typing import Optional
+from typing import Callable, Optional
 
 from extractors import thai_repair
 from extractors.pdf_cells import grid_table
@@ -136,7 +136,9 @@ def _wants_ocr(model: PageModel, quality: Optional[float]) -> bool:
 
 # ---------------------------------------------------------------- the document
 def extract_pdf(path: str, *, ocr: bool = True, max_ocr_pages: Optional[int] = None,
-                settings: Optional[TableSettings] = None) -> ExtractedDocument:
+                settings: Optional[TableSettings] = None,
+                on_page: Optional[Callable[[PageModel, PageBlocks], None]] = None) -> ExtractedDocument:
+    """``on_page(model, blocks)`` sees each page as read (``ita debug`` draws them)."""
     s = settings or TableSettings.from_env()
     check_file(path)
     doc = open_document(path)
@@ -161,6 +163,8 @@ def extract_pdf(path: str, *, ocr: bool = True, max_ocr_pages: Optional[int] = N
                 model, pb, text = PageModel(page_no, 0.0, 0.0), PageBlocks(page_no, 0.0, doc_em), ""
             finally:
                 page.close()
+            if on_page is not None:
+                on_page(model, pb)
             q = text_quality(text) if text.strip() else None
             result.page_info.append(PageInfo(page=page_no, chars=len(model.chars), quality=q,
                                              method="text" if model.chars else "none",

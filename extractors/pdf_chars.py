@@ -137,18 +137,20 @@ def drop_doubled_clusters(chars: list[Ch]) -> list[Ch]:
     on top of it (inside its x extent, on its line): legitimate text never repeats a
     cluster in place."""
     out: list[Ch] = []
+    texts: list[str] = []            # out's characters: the search is a str.find over the last 12
+    marked = [bool(_CLUSTER_MARK.match(c.c)) for c in chars]
     i, n = 0, len(chars)
     while i < n:
         dropped = 0
+        first = max(0, len(out) - 12)
+        recent = "".join(texts[first:]) if any(marked[i:i + 4]) else ""
         for size in (4, 3, 2):
-            seq = chars[i:i + size]
-            if len(seq) < size or not any(_CLUSTER_MARK.match(c.c) for c in seq):
+            if i + size > n or not any(marked[i:i + size]):
                 continue
+            seq = chars[i:i + size]
             text = "".join(c.c for c in seq)
-            for j in range(max(0, len(out) - 12), len(out) - size + 1):
+            for j in _starts(recent, text, size, first, texts):
                 orig = out[j:j + size]
-                if "".join(c.c for c in orig) != text:
-                    continue
                 h = max(1e-3, max(c.bottom - c.top for c in orig))
                 lo, hi = orig[0].x0 - 0.2 * h, orig[-1].x1 + 0.2 * h
                 cy = (orig[0].top + orig[0].bottom) / 2
@@ -165,11 +167,23 @@ def drop_doubled_clusters(chars: list[Ch]) -> list[Ch]:
                 nxt.space_before = False     # the white pdfium saw was after the repeat
             continue
         out.append(chars[i])
+        texts.append(chars[i].c)
         i += 1
     if len(out) < n:                 # stream positions without the holes the repeats left
         for k, c in enumerate(out):
             c.idx = k
     return out
+
+
+def _starts(recent: str, text: str, size: int, first: int, texts: list[str]):
+    """Positions j >= first where the ``size`` entries texts[j:j + size] join to ``text``."""
+    if len(recent) == len(texts) - first:        # one character each: a substring search
+        k = recent.find(text) if len(text) == size else -1
+        while k >= 0:
+            yield first + k
+            k = recent.find(text, k + 1)
+        return
+    yield from (j for j in range(first, len(texts) - size + 1) if "".join(texts[j:j + size]) == text)
 
 
 def page_em(chars: list[Ch]) -> float:

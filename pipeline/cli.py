@@ -6,8 +6,10 @@
   ita export --out DIR               measures, documents, scores, findings as xlsx / csv / parquet
   ita dupes                          ranked copy-paste findings
   ita report --out audit.html        static HTML audit report
+  ita extract FILE [--json]          what the extractor read from one file (before segmentation)
+  ita debug FILE --page N --out PNG  one PDF page with the rules, cells and spans it saw drawn on it
 
-Every command takes --db FILE (default $ITA_DB, else data/ita.duckdb).
+The database commands take --db FILE (default $ITA_DB, else data/ita.duckdb).
 Exit codes: 0 all documents ok or empty; 1 some documents failed; 2 usage or environment
 error (one line on stderr, never a traceback).
 """
@@ -132,6 +134,60 @@ def cmd_report(a) -> int:
     return commands.report(a, _findings_db(_db(a)))
 
 
+def _input_file(path: str) -> str:
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"{path}: no such file")
+    if p.is_dir():
+        raise UsageError(f"{path} is a folder: give one report file")
+    return path
+
+
+def cmd_extract(a) -> int:
+    from pipeline.extract_view import ViewError, json_text, parse_pages, read_document, select_pages, text_view
+    from pipeline.records import ExtractionError
+    from pipeline.termout import print_lines
+    try:
+        span = parse_pages(a.pages) if a.pages is not None else None
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    try:
+        doc = read_document(_input_file(a.file), ocr=not a.no_ocr)
+        if a.json:
+            sys.stdout.write(json_text(select_pages(doc, *span) if span else doc) + "\n")
+        else:
+            print_lines(text_view(doc, span))
+    except (ExtractionError, ViewError) as e:
+        raise UsageError(f"{a.file}: {e}") from None
+    return 0
+
+
+def cmd_debug(a) -> int:
+    from extractors import sniff
+    from extractors.pdf_debug import DebugError, read_page_view, summary
+    from extractors.pdf_debug_draw import PictureTooLarge, draw_page
+    from pipeline.records import ExtractionError
+    from pipeline.termout import print_lines
+    out = Path(a.out)
+    if out.is_dir() or not out.parent.is_dir():
+        raise UsageError(f"--out {a.out}: " + ("is a folder, give a file name such as page.png" if out.is_dir()
+                                               else f"folder {out.parent} does not exist"))
+    if not 0 < a.scale <= 10:
+        raise UsageError(f"--scale {a.scale:g}: give a number above 0 and at most 10 (1 = 72 dpi)")
+    try:
+        kind = sniff(_input_file(a.file))
+        if kind != "pdf":
+            raise UsageError(f"{a.file}: ita debug draws PDF pages; this is a {kind.upper()} file "
+                             "(`ita extract` shows what any file reads as)")
+        view = read_page_view(a.file, a.page)
+        img = draw_page(view, a.scale)
+    except (ExtractionError, DebugError, PictureTooLarge) as e:
+        raise UsageError(f"{a.file}: {e}") from None
+    img.save(out, format="PNG")
+    print_lines(summary(view) + [f"wrote {out} ({img.width} x {img.height} px)"])
+    return 0
+
+
 def _wide(s) -> None:
     s.add_argument("--wide", action="store_true", help="show every cell whole (tables are cut to the terminal's width)")
 
@@ -195,6 +251,27 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("report", parents=[common], help="write a static HTML audit report")
     add_report_arguments(s)
     s.set_defaults(func=cmd_report)
+
+    s = sub.add_parser("extract", help="what the extractor read from one file (before segmentation)",
+                       description="Print the extracted document: pages, paragraphs (role, box, font size) "
+                       "and tables with their spans, as read before segmentation; no database is used.")
+    s.add_argument("file", metavar="FILE", help="a report file (PDF, DOCX or TXT)")
+    s.add_argument("--json", action="store_true", help="the document as JSON (the records, spans and boxes)")
+    s.add_argument("--pages", metavar="N-M", help="only blocks on these PDF pages (e.g. 3, 2-5, 4-)")
+    s.add_argument("--no-ocr", action="store_true", help="do not OCR pages without a text layer")
+    s.set_defaults(func=cmd_extract)
+
+    s = sub.add_parser("debug", help="one PDF page with the rules, cells and spans the extractor saw",
+                       description="Render one PDF page and draw on it what the extractor saw: ruling lines "
+                       "(dashed ones apart), fills, the cells of rule and text grids, merged cells with their "
+                       "span, covered slots, paragraphs, running headers/footers and tables that continue "
+                       "over a page break; a summary goes to stdout.")
+    s.add_argument("file", metavar="FILE", help="a PDF file")
+    s.add_argument("--page", type=int, required=True, metavar="N", help="page number, from 1")
+    s.add_argument("--out", required=True, metavar="PNG", help="picture to write (PNG)")
+    s.add_argument("--scale", type=float, default=2.0, metavar="S",
+                   help="pixels per PDF point (default: 2, i.e. 144 dpi)")
+    s.set_defaults(func=cmd_debug)
     return p
 
 
