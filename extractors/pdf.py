@@ -18,6 +18,7 @@ Every tolerance is in ``TableSettings`` (em units).
 """
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from typing import Callable, Optional
@@ -148,7 +149,7 @@ def extract_pdf(path: str, *, ocr: bool = True, max_ocr_pages: Optional[int] = N
         result.pages = n
         if n > MAX_PAGES:
             result.warnings.append(f"only the first {MAX_PAGES} of {n} pages were read")
-        doc_em = document_em(doc)
+        doc_em = functools.lru_cache(maxsize=1)(lambda: document_em(doc))   # only for pages with little text
         pages: list[PageBlocks] = []
         ocr_wanted: list[int] = []
         for i in range(min(n, MAX_PAGES)):
@@ -160,7 +161,7 @@ def extract_pdf(path: str, *, ocr: bool = True, max_ocr_pages: Optional[int] = N
                 text = _text(pb)
             except Exception as e:  # noqa: BLE001 - a broken page must not lose the document
                 result.warnings.append(f"page {page_no}: unreadable ({type(e).__name__}: {e})")
-                model, pb, text = PageModel(page_no, 0.0, 0.0), PageBlocks(page_no, 0.0, doc_em), ""
+                model, pb, text = PageModel(page_no, 0.0, 0.0), PageBlocks(page_no, 0.0, doc_em()), ""
             finally:
                 page.close()
             if on_page is not None:

@@ -189,9 +189,9 @@ def document_em(doc, sample_pages: int = 12, per_page: int = 400) -> float:
     return statistics.median(sizes) if sizes else DEFAULT_EM
 
 
-def read_page(page, page_no: int, s: TableSettings = DEFAULT, doc_em: Optional[float] = None) -> PageModel:
-    """The page as plain data. Its em is its own font size when it has enough text and
-    that agrees with the document's, else the document's."""
+def read_page(page, page_no: int, s: TableSettings = DEFAULT, doc_em=None) -> PageModel:
+    """The page as plain data. Its em is its own font size when it has enough text, else
+    the document's (``doc_em``: a number, or a function that works it out when asked)."""
     from extractors.pdf_chars import page_chars, page_em
     from extractors.pdf_graphics import merge_rules, page_graphics
 
@@ -202,8 +202,8 @@ def read_page(page, page_no: int, s: TableSettings = DEFAULT, doc_em: Optional[f
     finally:
         tp.close()
     em = page_em(chars)
-    if doc_em and (len(chars) < 300 or not 0.6 * doc_em <= em <= 1.6 * doc_em):
-        em = doc_em
+    if doc_em and len(chars) < 300:
+        em = doc_em() if callable(doc_em) else doc_em
     pieces, fills, images = page_graphics(page, space, em, s)
     hrules, vrules = merge_rules(pieces, em, s)
     return PageModel(page_no, space.width, space.height, chars, hrules, vrules, fills, images, em)
