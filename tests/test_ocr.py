@@ -6,7 +6,7 @@ from pathlib import Path
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
-from extractors import ocr  # noqa: E402
+from extractors import ocr, ocr_page  # noqa: E402
 from extractors.pdf import NEEDS_OCR_MESSAGE, extract_pdf  # noqa: E402
 from pipeline.records import Paragraph  # noqa: E402
 
@@ -52,6 +52,6 @@ def test_ocr_disabled_gives_needs_ocr():
 def test_text_pdf_never_calls_ocr(monkeypatch):
     def boom(*a, **k):
         raise AssertionError("OCR called on a page with a good text layer")
-    monkeypatch.setattr(ocr, "ocr_page", boom)
+    monkeypatch.setattr(ocr_page, "read_page", boom)
     doc = extract_pdf(str(Path(__file__).resolve().parent / "fixtures" / "seed_pdf" / "003_348cd1245a6f7d44.pdf"))
     assert {p.method for p in doc.page_info} == {"text"}

@@ -1,0 +1,185 @@
+"""One scanned page -> blocks (tables of cells, paragraphs), read from the page image.
+
+The interface the PDF extractor calls (keep it stable):
+
+    ocr_available() -> (ok, install hint or reason)
+    image_coverage(pdfium_page) -> share of the page covered by images without text on them
+    image_boxes(pdfium_page) -> those images' boxes (PDF points, display space)
+    wants_ocr(chars, quality, image_share) -> the per-page decision (thresholds here only)
+    read_page(pdfium_page, page_no, dpi=None) -> OcrPage(blocks, info, warnings)
+    estimate_ocr_pages(path) -> pages of a PDF that will be OCR'd (cheap: no rendering)
+    OCR_SECONDS_PER_PAGE: what the per-document time limit adds per page to OCR
+
+``read_page``: render (``ocr_image.render``, DEFAULT_DPI, capped in pixels), level the
+page (skew from the projection profile), find ruling lines by morphology and the grids
+they make (``ocr_grid``), erase the rules, OCR the page once with Tesseract
+(``ocr.recognize``: characters with boxes), give each character to the cell holding its
+centre (``ocr_cells``). Characters outside tables become paragraphs. Cell and paragraph
+text are joined and repaired like the text layer's (``ocr_cells.cell_text``).
+Coordinates: PDF points, display space (origin top-left), of the levelled page.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+from pipeline.records import PageInfo, Paragraph, Table
+
+from extractors import ocr, ocr_cells, ocr_digits, ocr_grid, ocr_image
+from extractors.quality import OCR_THRESHOLD, text_quality
+
+DEFAULT_DPI = int(os.environ.get("ITA_OCR_DPI", "200"))    # chosen by bench/ocr_bench.py
+MAX_OCR_PAGES = int(os.environ.get("ITA_MAX_OCR_PAGES", "50"))
+OCR_SECONDS_PER_PAGE = float(os.environ.get("ITA_OCR_SECONDS_PER_PAGE", "20"))
+IMAGE_SHARE_PAGE = 0.5      # an image without text on it covering this much of the page: OCR
+IMAGE_SHARE_TABLE = 0.25    # ... or this much, with little typed text (a heading over a pasted table)
+FEW_CHARS = 400             # "little typed text": fewer characters than a third of a page
+
+Block = Union[Paragraph, Table]
+
+
+@dataclass
+class OcrPage:
+    blocks: list[tuple[float, Block]]          # (top in PDF points, block), top to bottom
+    info: PageInfo                             # method="ocr", chars, quality, ocr_confidence
+    warnings: list[str] = field(default_factory=list)
+
+
+def ocr_available() -> tuple[bool, str]:
+    """(True, engine description) or (False, what to install)."""
+    return ocr.tesseract_available()
+
+
+def wants_ocr(chars: int, quality: Optional[float], image_share: float) -> bool:
+    """OCR a page without a text layer, with a text layer that does not read as Thai, or
+    whose content is mostly an image (a scan under a typed heading, a table pasted as a
+    picture)."""
+    if chars == 0:
+        return True
+    if quality is not None and quality < OCR_THRESHOLD:
+        return True
+    return image_share >= IMAGE_SHARE_PAGE or (image_share >= IMAGE_SHARE_TABLE and chars < FEW_CHARS)
+
+
+def _user_to_display(box, page) -> tuple[float, float, float, float]:
+    """pdfium user space (left, bottom, right, top) -> display (x0, top, x1, bottom)."""
+    left, bottom, right, top = box
+    x0, y0, x1, y1 = page.get_mediabox()
+    rot = page.get_rotation() % 360
+    if rot == 90:
+        return (bottom - y0, left - x0, top - y0, right - x0)
+    if rot == 180:
+        return (x1 - right, bottom - y0, x1 - left, top - y0)
+    if rot == 270:
+        return (y1 - top, x1 - right, y1 - bottom, x1 - left)
+    return (left - x0, y1 - top, right - x0, y1 - bottom)
+
+
+def _image_user_boxes(page) -> list[tuple[float, float, float, float]]:
+    """Boxes (user space) of image objects that no text of the text layer lies on (a
+    background under typed text is not content to OCR)."""
+    import pypdfium2.raw as pdfium_c
+
+    boxes = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
+        try:
+            boxes.append(tuple(obj.get_bounds()))
+        except Exception:  # noqa: BLE001 - an image without bounds is no content
+            continue
+    if not boxes:
+        return []
+    tp = page.get_textpage()
+    try:
+        n = tp.count_chars()
+        centres = []
+        for i in range(0, n, max(1, n // 400)):          # a sample is enough to tell
+            l, b, r, t = tp.get_charbox(i)
+            if r > l:
+                centres.append(((l + r) / 2, (b + t) / 2))
+    finally:
+        tp.close()
+    out = []
+    for l, b, r, t in boxes:
+        on = sum(1 for x, y in centres if l <= x <= r and b <= y <= t)
+        if on <= max(2, 0.05 * len(centres)):
+            out.append((l, b, r, t))
+    return out
+
+
+def image_boxes(page) -> list[tuple[float, float, float, float]]:
+    return [_user_to_display(b, page) for b in _image_user_boxes(page)]
+
+
+def image_coverage(page) -> float:
+    """Share (0..1) of the page area covered by images with no text on them; overlapping
+    images count once (coverage measured on a 100 x 100 raster of the page)."""
+    import numpy as np
+
+    boxes = _image_user_boxes(page)
+    if not boxes:
+        return 0.0
+    x0, y0, x1, y1 = page.get_mediabox()
+    w, h = max(1e-6, x1 - x0), max(1e-6, y1 - y0)
+    grid = np.zeros((100, 100), dtype=bool)
+    for l, b, r, t in boxes:
+        c0, c1 = int(max(0, (l - x0) / w * 100)), int(min(100, np.ceil((r - x0) / w * 100)))
+        r0, r1 = int(max(0, (b - y0) / h * 100)), int(min(100, np.ceil((t - y0) / h * 100)))
+        grid[r0:r1, c0:c1] = True
+    return round(float(grid.mean()), 3)
+
+
+def estimate_ocr_pages(path: str, limit: int = MAX_OCR_PAGES) -> int:
+    """Pages of a PDF that will be OCR'd, judged from the character count and the images
+    (no rendering, no text quality: a few ms a page). 0 for anything that is not a PDF."""
+    try:
+        import pypdfium2 as pdfium
+        doc = pdfium.PdfDocument(path)
+    except Exception:  # noqa: BLE001 - not a readable PDF: the extractor will say why
+        return 0
+    try:
+        n = 0
+        for i in range(len(doc)):
+            page = doc[i]
+            tp = page.get_textpage()
+            chars = tp.count_chars()
+            tp.close()
+            if wants_ocr(chars, None, image_coverage(page)):
+                n += 1
+                if n >= limit:
+                    break
+        return n
+    finally:
+        doc.close()
+
+
+def extra_seconds(path: str) -> float:
+    """What the per-document time limit grows by for this file's OCR."""
+    return OCR_SECONDS_PER_PAGE * estimate_ocr_pages(path)
+
+
+def read_page(page, page_no: int, *, dpi: Optional[int] = None) -> OcrPage:
+    """OCR one pypdfium2 page. Raises RuntimeError when Tesseract is not available."""
+    from PIL import Image
+
+    img = ocr_image.render(page, dpi or DEFAULT_DPI)
+    warnings = [f"page {page_no}: {w}" for w in img.warnings]
+    em = img.em
+    angle = ocr_image.skew_angle(ocr_image.ink(ocr_image.flatten(img.gray, em)))
+    if angle:
+        img.gray = ocr_image.rotate(img.gray, angle, 255)
+    flat = ocr_image.flatten(img.gray, em)
+    mask = ocr_image.ink(flat)
+    ocr_image.despeckle(flat, mask, em)
+    horizontal, vertical = ocr_image.rules(mask, em)
+    grids = ocr_grid.find_grids(horizontal, vertical, em)
+    rules = horizontal | vertical
+    rec = ocr.recognize(Image.fromarray(ocr_image.erase(flat, rules, em)))
+    ocr_digits.reread(rec, ocr_image.erase(mask, rules, em, fill=0), em)
+    blocks = ocr_cells.page_blocks(rec, grids, img.scale, page_no)
+    text = "\n".join(ocr_cells.block_text(b) for _, b in blocks)
+    chars = sum(1 for c in text if not c.isspace())
+    info = PageInfo(page=page_no, chars=chars, quality=text_quality(text) if text.strip() else None,
+                    method="ocr", ocr_confidence=rec.confidence,
+                    width=round(page.get_width(), 2), height=round(page.get_height(), 2))
+    return OcrPage(blocks, info, warnings)
