@@ -45,7 +45,7 @@ def render(page, dpi: int) -> PageImage:
     scale = dpi / 72.0
     warnings = []
     if w * h * scale * scale > MAX_PIXELS:
-        scale = (MAX_PIXELS / (w * h)) ** 0.5
+        scale = 0.999 * (MAX_PIXELS / (w * h)) ** 0.5
         warnings.append(f"page of {w:.0f} x {h:.0f} pt rendered at {scale * 72:.0f} dpi instead of {dpi} "
                         f"(at most {MAX_PIXELS // 1_000_000} M pixels per page)")
     bitmap = page.render(scale=scale, grayscale=True)
@@ -63,6 +63,14 @@ def flatten(gray: np.ndarray, em: float) -> np.ndarray:
     k = int(em * 3) | 1
     background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     return cv2.divide(gray, background, scale=255)
+
+
+RULE_LEVEL = 215                 # flattened grey below this may be a rule (thin rules scan light grey)
+
+
+def faint_ink(flat: np.ndarray) -> np.ndarray:
+    """A lenient mask (255 = anything darker than paper) for finding thin, light rules."""
+    return np.where(flat < RULE_LEVEL, 255, 0).astype(np.uint8)
 
 
 def ink(flat: np.ndarray) -> np.ndarray:

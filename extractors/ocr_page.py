@@ -131,15 +131,19 @@ def image_coverage(page) -> float:
 
 def estimate_ocr_pages(path: str, limit: int = MAX_OCR_PAGES) -> int:
     """Pages of a PDF that will be OCR'd, judged from the character count and the images
-    (no rendering, no text quality: a few ms a page). 0 for anything that is not a PDF."""
+    (no rendering, no text quality: a few ms a page; at most ``4 * limit`` pages looked
+    at). 0 for anything that is not a PDF."""
     try:
+        with open(path, "rb") as f:
+            if b"%PDF-" not in f.read(1024):
+                return 0
         import pypdfium2 as pdfium
         doc = pdfium.PdfDocument(path)
     except Exception:  # noqa: BLE001 - not a readable PDF: the extractor will say why
         return 0
     try:
         n = 0
-        for i in range(len(doc)):
+        for i in range(min(len(doc), 4 * limit)):
             page = doc[i]
             tp = page.get_textpage()
             chars = tp.count_chars()
@@ -171,7 +175,7 @@ def read_page(page, page_no: int, *, dpi: Optional[int] = None) -> OcrPage:
     flat = ocr_image.flatten(img.gray, em)
     mask = ocr_image.ink(flat)
     ocr_image.despeckle(flat, mask, em)
-    horizontal, vertical = ocr_image.rules(mask, em)
+    horizontal, vertical = ocr_image.rules(ocr_image.faint_ink(flat), em)
     grids = ocr_grid.find_grids(horizontal, vertical, em)
     rules = horizontal | vertical
     rec = ocr.recognize(Image.fromarray(ocr_image.erase(flat, rules, em)))
