@@ -32,9 +32,9 @@ from extractors.quality import OCR_THRESHOLD, text_quality
 DEFAULT_DPI = int(os.environ.get("ITA_OCR_DPI", "200"))    # chosen by bench/ocr_bench.py
 MAX_OCR_PAGES = int(os.environ.get("ITA_MAX_OCR_PAGES", "50"))
 OCR_SECONDS_PER_PAGE = float(os.environ.get("ITA_OCR_SECONDS_PER_PAGE", "20"))
-IMAGE_SHARE_PAGE = 0.5      # an image without text on it covering this much of the page: OCR
-IMAGE_SHARE_TABLE = 0.25    # ... or this much, with little typed text (a heading over a pasted table)
-FEW_CHARS = 400             # "little typed text": fewer characters than a third of a page
+IMAGE_SHARE = 0.25          # images without text on them covering this much of the page: OCR
+                            # (a table pasted as a picture under typed headings covers 0.3-0.5;
+                            # the logos and signatures of typed reports under 0.05)
 
 Block = Union[Paragraph, Table]
 
@@ -59,7 +59,7 @@ def wants_ocr(chars: int, quality: Optional[float], image_share: float) -> bool:
         return True
     if quality is not None and quality < OCR_THRESHOLD:
         return True
-    return image_share >= IMAGE_SHARE_PAGE or (image_share >= IMAGE_SHARE_TABLE and chars < FEW_CHARS)
+    return image_share >= IMAGE_SHARE
 
 
 def _user_to_display(box, page) -> tuple[float, float, float, float]:

@@ -94,8 +94,8 @@ def test_rules_of_a_scan_match_the_original_vector_rules():
     (0, None, 1.0, True),           # a scan
     (1200, 0.2, 0.0, True),         # a text layer that does not read as Thai
     (1200, 0.95, 0.0, False),       # a typed page
-    (1200, 0.95, 0.3, False),       # a typed page with a photo
-    (120, 0.95, 0.4, True),         # a typed heading over a table pasted as an image
+    (1200, 0.95, 0.1, False),       # a typed page with a logo and a signature
+    (500, 0.95, 0.45, True),        # typed headings over a table pasted as an image
     (1500, 0.95, 0.6, True),        # most of the page is an image without text on it
 ])
 def test_wants_ocr(chars, quality, image_share, expected):
