@@ -21,6 +21,7 @@ Coordinates: PDF points, display space (origin top-left), of the levelled page.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
@@ -162,28 +163,48 @@ def extra_seconds(path: str) -> float:
     return OCR_SECONDS_PER_PAGE * estimate_ocr_pages(path)
 
 
-def read_page(page, page_no: int, *, dpi: Optional[int] = None) -> OcrPage:
-    """OCR one pypdfium2 page. Raises RuntimeError when Tesseract is not available."""
+def read_page(page, page_no: int, *, dpi: Optional[int] = None, timings: Optional[dict] = None) -> OcrPage:
+    """OCR one pypdfium2 page. Raises RuntimeError when Tesseract is not available.
+    ``timings``, when given, receives the seconds of each stage (bench/ocr_bench.py)."""
     from PIL import Image
 
+    clock = _Clock(timings)
     img = ocr_image.render(page, dpi or DEFAULT_DPI)
     warnings = [f"page {page_no}: {w}" for w in img.warnings]
     em = img.em
+    clock.lap("render")
     angle = ocr_image.skew_angle(ocr_image.ink(ocr_image.flatten(img.gray, em)))
     if angle:
         img.gray = ocr_image.rotate(img.gray, angle, 255)
     flat = ocr_image.flatten(img.gray, em)
     mask = ocr_image.ink(flat)
     ocr_image.despeckle(flat, mask, em)
+    clock.lap("level")
     horizontal, vertical = ocr_image.rules(ocr_image.faint_ink(flat), em)
     grids = ocr_grid.find_grids(horizontal, vertical, em)
     rules = horizontal | vertical
+    clock.lap("rules+grid")
     rec = ocr.recognize(Image.fromarray(ocr_image.erase(flat, rules, em)))
+    clock.lap("ocr")
     ocr_digits.reread(rec, ocr_image.erase(mask, rules, em, fill=0), em)
+    clock.lap("digits")
     blocks = ocr_cells.page_blocks(rec, grids, img.scale, page_no)
     text = "\n".join(ocr_cells.block_text(b) for _, b in blocks)
     chars = sum(1 for c in text if not c.isspace())
     info = PageInfo(page=page_no, chars=chars, quality=text_quality(text) if text.strip() else None,
                     method="ocr", ocr_confidence=rec.confidence,
                     width=round(page.get_width(), 2), height=round(page.get_height(), 2))
+    clock.lap("assign+repair")
     return OcrPage(blocks, info, warnings)
+
+
+class _Clock:
+    def __init__(self, out: Optional[dict]):
+        self.out = out
+        self.t = time.process_time()        # CPU seconds: fair on a busy machine
+
+    def lap(self, name: str) -> None:
+        if self.out is not None:
+            now = time.process_time()
+            self.out[name] = self.out.get(name, 0.0) + now - self.t
+            self.t = now
