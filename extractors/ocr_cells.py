@@ -2,7 +2,7 @@
 
 Each character Tesseract read goes to the cell whose box holds its centre (cells of
 ``ocr_grid.Grid``, in pixels); a cell's characters keep Tesseract's line order, lines are
-joined like the text layer's (``extractors.pdf.join_lines``: no space when the break falls
+joined like the text layer's (``extractors.pdf_lines.join_lines``: no space when the break falls
 inside a Thai word) and repaired (``thai_repair.repair_text``, then the OCR confusions of
 ``ocr_repair``). Characters outside every table form text lines, and lines close together
 (gap below ``PARA_GAP`` line heights) one ``Paragraph``.
@@ -25,7 +25,7 @@ Block = Union[Paragraph, Table]
 
 
 def _join(lines: list[str]) -> str:
-    from extractors.pdf import join_lines
+    from extractors.pdf_lines import join_lines
 
     return join_lines(lines)
 
@@ -140,3 +140,30 @@ def block_text(b: Block) -> str:
     if isinstance(b, Paragraph):
         return b.text
     return "\n".join(c.text for row in b.rows for c in row if c.text)
+
+
+def page_table(t: Table):
+    """An OCR table as the PDF extractor's ``pdf_flow.PageTable`` (continuation over pages by
+    column edges); read again in other columns by moving each cell to the column holding
+    the centre of its first column."""
+    from extractors.pdf_flow import PageTable
+
+    class OcrPageTable(PageTable):
+        def reslot(self, cols: list[float]) -> None:
+            old = self.table
+            n = len(cols) - 1
+            rows = []
+            for r in old.rows:
+                new = [Cell(text="", page=old.page) for _ in range(n)]
+                for c in r:
+                    if c.covered or c.bbox is None:
+                        continue
+                    x = (c.bbox[0] + min(c.bbox[2], c.bbox[0] + 20)) / 2
+                    j = max([k for k in range(n) if cols[k] <= x] or [0])
+                    new[j].text = _join([new[j].text, c.text]) if new[j].text else c.text
+                    new[j].bbox = c.bbox
+                rows.append(new)
+            self.table = Table(rows=rows, page=old.page, bbox=old.bbox, cols=list(cols),
+                               pages=list(old.pages), source=old.source)
+
+    return OcrPageTable(table=t)

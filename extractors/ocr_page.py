@@ -5,6 +5,7 @@ The interface the PDF extractor calls (keep it stable):
     ocr_available() -> (ok, install hint or reason)
     image_coverage(pdfium_page) -> share of the page covered by images without text on them
     image_boxes(pdfium_page) -> those images' boxes (PDF points, display space)
+    content_images(boxes, char_centres), covered_share(boxes, w, h): the same from a page model
     wants_ocr(chars, quality, image_share) -> the per-page decision (thresholds here only)
     read_page(pdfium_page, page_no, dpi=None) -> OcrPage(blocks, info, warnings)
     estimate_ocr_pages(path) -> pages of a PDF that will be OCR'd (cheap: no rendering)
@@ -77,15 +78,42 @@ def _user_to_display(box, page) -> tuple[float, float, float, float]:
     return (left - x0, y1 - top, right - x0, y1 - bottom)
 
 
+def content_images(images, points) -> list[tuple[float, float, float, float]]:
+    """The image boxes that no (or almost no) character centre of ``points`` lies on: a
+    background under typed text is not content to OCR. Any one coordinate space."""
+    out = []
+    for x0, y0, x1, y1 in images:
+        on = sum(1 for x, y in points if x0 <= x <= x1 and y0 <= y <= y1)
+        if on <= max(2, 0.05 * len(points)):
+            out.append((x0, y0, x1, y1))
+    return out
+
+
+def covered_share(boxes, width: float, height: float) -> float:
+    """Share (0..1) of a width x height page covered by the boxes, overlaps once
+    (measured on a 100 x 100 raster)."""
+    import numpy as np
+
+    if not boxes or width <= 0 or height <= 0:
+        return 0.0
+    grid = np.zeros((100, 100), dtype=bool)
+    for x0, y0, x1, y1 in boxes:
+        c0, c1 = int(max(0, x0 / width * 100)), int(min(100, np.ceil(x1 / width * 100)))
+        r0, r1 = int(max(0, y0 / height * 100)), int(min(100, np.ceil(y1 / height * 100)))
+        grid[r0:r1, c0:c1] = True
+    return round(float(grid.mean()), 3)
+
+
 def _image_user_boxes(page) -> list[tuple[float, float, float, float]]:
-    """Boxes (user space) of image objects that no text of the text layer lies on (a
-    background under typed text is not content to OCR)."""
+    """Boxes (user space, origin at the media box corner) of images with no text on them."""
     import pypdfium2.raw as pdfium_c
 
+    mx, my, _, _ = page.get_mediabox()
     boxes = []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
         try:
-            boxes.append(tuple(obj.get_bounds()))
+            l, b, r, t = obj.get_bounds()
+            boxes.append((l - mx, b - my, r - mx, t - my))
         except Exception:  # noqa: BLE001 - an image without bounds is no content
             continue
     if not boxes:
@@ -97,37 +125,21 @@ def _image_user_boxes(page) -> list[tuple[float, float, float, float]]:
         for i in range(0, n, max(1, n // 400)):          # a sample is enough to tell
             l, b, r, t = tp.get_charbox(i)
             if r > l:
-                centres.append(((l + r) / 2, (b + t) / 2))
+                centres.append(((l + r) / 2 - mx, (b + t) / 2 - my))
     finally:
         tp.close()
-    out = []
-    for l, b, r, t in boxes:
-        on = sum(1 for x, y in centres if l <= x <= r and b <= y <= t)
-        if on <= max(2, 0.05 * len(centres)):
-            out.append((l, b, r, t))
-    return out
+    return content_images(boxes, centres)
 
 
 def image_boxes(page) -> list[tuple[float, float, float, float]]:
-    return [_user_to_display(b, page) for b in _image_user_boxes(page)]
+    mx, my, _, _ = page.get_mediabox()
+    return [_user_to_display((l + mx, b + my, r + mx, t + my), page) for l, b, r, t in _image_user_boxes(page)]
 
 
 def image_coverage(page) -> float:
-    """Share (0..1) of the page area covered by images with no text on them; overlapping
-    images count once (coverage measured on a 100 x 100 raster of the page)."""
-    import numpy as np
-
-    boxes = _image_user_boxes(page)
-    if not boxes:
-        return 0.0
+    """Share (0..1) of the page area covered by images with no text on them."""
     x0, y0, x1, y1 = page.get_mediabox()
-    w, h = max(1e-6, x1 - x0), max(1e-6, y1 - y0)
-    grid = np.zeros((100, 100), dtype=bool)
-    for l, b, r, t in boxes:
-        c0, c1 = int(max(0, (l - x0) / w * 100)), int(min(100, np.ceil((r - x0) / w * 100)))
-        r0, r1 = int(max(0, (b - y0) / h * 100)), int(min(100, np.ceil((t - y0) / h * 100)))
-        grid[r0:r1, c0:c1] = True
-    return round(float(grid.mean()), 3)
+    return covered_share(_image_user_boxes(page), x1 - x0, y1 - y0)
 
 
 def estimate_ocr_pages(path: str, limit: int = MAX_OCR_PAGES) -> int:
@@ -161,6 +173,28 @@ def estimate_ocr_pages(path: str, limit: int = MAX_OCR_PAGES) -> int:
 def extra_seconds(path: str) -> float:
     """What the per-document time limit grows by for this file's OCR."""
     return OCR_SECONDS_PER_PAGE * estimate_ocr_pages(path)
+
+
+def flow_blocks(blocks: list[tuple[float, Block]]) -> list:
+    """OCR blocks as the PDF extractor's page blocks (tables wrapped for ``pdf_flow``)."""
+    return [(top, ocr_cells.page_table(b) if isinstance(b, Table) else b) for top, b in blocks]
+
+
+def merge_typed(typed: list, read: list[tuple[float, Block]], images) -> list:
+    """A typed page OCR'd for its images: its own blocks off the images, and what OCR read
+    on them (tables, and text that reads as Thai: not a photo's noise)."""
+    def on_image(top: float, bbox) -> bool:
+        bb = bbox or (0.0, top, 0.0, top)
+        cx, cy = (bb[0] + bb[2]) / 2, (bb[1] + bb[3]) / 2
+        return any(x0 <= cx <= x1 and t <= cy <= b for x0, t, x1, b in images)
+
+    def box(b):
+        return b.bbox if isinstance(b, Paragraph) else getattr(getattr(b, "table", b), "bbox", None)
+
+    kept = [(top, b) for top, b in typed if not on_image(top, box(b))]
+    new = [(top, b) for top, b in flow_blocks(read) if on_image(top, box(b)) and
+           (not isinstance(b, Paragraph) or text_quality(b.text) >= OCR_THRESHOLD)]
+    return sorted(kept + new, key=lambda tb: tb[0])
 
 
 def read_page(page, page_no: int, *, dpi: Optional[int] = None, timings: Optional[dict] = None) -> OcrPage:
