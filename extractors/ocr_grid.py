@@ -205,3 +205,10 @@ def find_grids(horizontal: np.ndarray, vertical: np.ndarray, em: float) -> list[
             out.append(g)
     out.sort(key=lambda g: g.ys[0])
     return out
+
+
+def cell_boxes(g: Grid, em: float) -> list[tuple[float, float, float, float]]:
+    """Pixel boxes of the grid's cells (merged cells whole), inside their rules."""
+    inset = 0.1 * em
+    return [(g.xs[c] + inset, g.ys[r] + inset, g.xs[c + cs] - inset, g.ys[r + rs] - inset)
+            for r, c, rs, cs in g.cells]

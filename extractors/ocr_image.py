@@ -65,12 +65,18 @@ def flatten(gray: np.ndarray, em: float) -> np.ndarray:
     return cv2.divide(gray, background, scale=255)
 
 
-RULE_LEVEL = 215                 # flattened grey below this may be a rule (thin rules scan light grey)
+RULE_NOISE = 4.0                 # a rule is this many noise deviations darker than the paper
 
 
 def faint_ink(flat: np.ndarray) -> np.ndarray:
-    """A lenient mask (255 = anything darker than paper) for finding thin, light rules."""
-    return np.where(flat < RULE_LEVEL, 255, 0).astype(np.uint8)
+    """A lenient mask (255 = anything darker than the paper by more than its noise) for
+    finding thin rules, which scan light grey; paper level and noise from the median and
+    the median absolute deviation of the flattened page."""
+    sample = flat[::4, ::4]
+    paper = float(np.median(sample))
+    mad = float(np.median(np.abs(sample.astype(np.float32) - paper))) * 1.4826
+    level = min(paper - 12.0, paper - RULE_NOISE * max(mad, 2.0))
+    return np.where(flat < level, 255, 0).astype(np.uint8)
 
 
 def ink(flat: np.ndarray) -> np.ndarray:
@@ -136,17 +142,20 @@ def rules(mask: np.ndarray, em: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _drop_text_runs(horizontal: np.ndarray, mask: np.ndarray, em: float) -> None:
+    """Remove runs whose rows right above or right below hold ink along much of their
+    length: the flat tops and baselines of a text line, joined into a run. A rule has the
+    cell padding on both sides (only the vertical rules crossing it touch it)."""
     import cv2
 
-    off, strip = max(2, int(0.2 * em)), max(2, int(0.2 * em))
+    strip = max(2, int(0.15 * em))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
     for k in range(1, n):
         x, y, w, h, _ = stats[k]
-        above = mask[max(0, y - off - strip):max(0, y - off), x:x + w]
-        below = mask[y + h + off:y + h + off + strip, x:x + w]
-        a = (above > 0).mean() if above.size else 0.0
-        b = (below > 0).mean() if below.size else 0.0
-        if (a > 0.3 and b > 0.3) or (max(a, b) > 0.5 and w < 6 * em):
+        above = mask[max(0, y - strip):max(0, y - 1), x:x + w]
+        below = mask[y + h + 1:y + h + strip, x:x + w]
+        a = above.any(axis=0).mean() if above.size else 0.0
+        b = below.any(axis=0).mean() if below.size else 0.0
+        if max(a, b) > 0.3:
             horizontal[labels == k] = 0
 
 
@@ -162,6 +171,19 @@ def despeckle(flat: np.ndarray, mask: np.ndarray, em: float) -> np.ndarray:
     flat[speck] = 255
     mask[speck] = 0
     return flat
+
+
+def blank(img: np.ndarray, boxes) -> np.ndarray:
+    """A copy with the boxes (x0, top, x1, bottom, px) painted paper-white."""
+    out = img.copy()
+    for x0, t, x1, b in boxes:
+        out[max(0, int(t)):int(b) + 1, max(0, int(x0)):int(x1) + 1] = 255
+    return out
+
+
+def has_ink(mask: np.ndarray, box) -> bool:
+    x0, t, x1, b = (int(v) for v in box)
+    return bool(mask[max(0, t):b, max(0, x0):x1].any())
 
 
 def erase(gray: np.ndarray, lines_mask: np.ndarray, em: float, fill: int = 255) -> np.ndarray:
