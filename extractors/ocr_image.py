@@ -181,9 +181,16 @@ def blank(img: np.ndarray, boxes) -> np.ndarray:
     return out
 
 
-def has_ink(mask: np.ndarray, box) -> bool:
+def has_text(mask: np.ndarray, box, em: float) -> bool:
+    """Does the box hold a glyph (ink at least 0.3 em tall), not only specks?"""
+    import cv2
+
     x0, t, x1, b = (int(v) for v in box)
-    return bool(mask[max(0, t):b, max(0, x0):x1].any())
+    crop = np.ascontiguousarray(mask[max(0, t):b, max(0, x0):x1])
+    if crop.shape[0] < 2 or crop.shape[1] < 2 or not crop.any():
+        return False
+    n, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    return bool(n > 1 and (stats[1:, cv2.CC_STAT_HEIGHT] >= 0.3 * em).any())
 
 
 def erase(gray: np.ndarray, lines_mask: np.ndarray, em: float, fill: int = 255) -> np.ndarray:

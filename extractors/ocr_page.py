@@ -221,7 +221,7 @@ def read_page(page, page_no: int, *, dpi: Optional[int] = None, timings: Optiona
     clean = ocr_image.erase(flat, rules, em)
     rec = ocr.recognize(Image.fromarray(ocr_image.blank(clean, [g.bbox for g in grids])))
     if grids:                     # each cell read on its own: narrow columns are kept
-        boxes = [box for g in grids for box in ocr_grid.cell_boxes(g, em) if ocr_image.has_ink(mask, box)]
+        boxes = [box for g in grids for box in ocr_grid.cell_boxes(g, em) if ocr_image.has_text(mask, box, em)]
         rec.extend(ocr.recognize(Image.fromarray(clean), cells=boxes))
     clock.lap("ocr")
     ocr_digits.reread(rec, ocr_image.erase(mask, rules, em, fill=0), em)
