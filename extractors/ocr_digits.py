@@ -26,6 +26,9 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "schemas" / "thai_digit_tem
 N = 24
 MIN_SIMILARITY = 0.6           # cosine similarity to the nearest template
 MIN_LATIN_SIMILARITY = 0.85    # stricter for letters that might be digits
+TESSERACT_CONFUSES = "๐๒๓"      # what Tesseract writes for the ๖ and ๗ it cannot read
+AGREE_MARGIN = 0.08            # a template must beat Tesseract's other digits by this much
+LOOKALIKE_LETTERS = set("ซฆตคดฅยขชฑฒ")   # letters Tesseract writes for digits inside a number
 _LATIN = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -59,15 +62,23 @@ def _templates() -> Optional[tuple[np.ndarray, np.ndarray]]:
         return None
 
 
-def classify(mask: np.ndarray) -> tuple[str, float]:
-    """(digit, similarity) of one glyph's ink."""
+def similarities(mask: np.ndarray) -> np.ndarray:
+    """Best similarity of one glyph's ink to each of the ten digits."""
     t = _templates()
+    out = np.zeros(10, dtype=np.float32)
     if t is None:
-        return "", 0.0
+        return out
     vecs, labels = t
     sims = vecs @ normalise(mask)
+    np.maximum.at(out, labels.astype(np.int64), sims)
+    return out
+
+
+def classify(mask: np.ndarray) -> tuple[str, float]:
+    """(digit, similarity) of one glyph's ink."""
+    sims = similarities(mask)
     k = int(np.argmax(sims))
-    return DIGITS[int(labels[k])], float(sims[k])
+    return DIGITS[k], float(sims[k])
 
 
 def _band(crop: np.ndarray) -> np.ndarray:
@@ -173,12 +184,44 @@ def _read_run(glyphs: list[Glyph], ink: np.ndarray, em: float, min_sim: float) -
     pieces = segment_digits(band, min_sim)
     if not pieces:
         return None
+    said = [g.c for g in glyphs]
+    if len(pieces) == len(said):          # one piece per digit Tesseract saw: where it read a
+        pieces = [_agree(band, p, t) for p, t in zip(pieces, said)]   # digit it reads well, it wins
     return [Glyph(d, (x0 + a, top, x0 + c, top + band.shape[0]), glyphs[0].space_before if k == 0 else False)
             for k, (a, c, d, _sim) in enumerate(pieces)]
 
 
+def _agree(band: np.ndarray, piece: tuple, said: str) -> tuple:
+    a, c, d, sim = piece
+    if said == d or said not in DIGITS or said in TESSERACT_CONFUSES:
+        return piece
+    sims = similarities(band[:, a:c])
+    if sims[DIGITS.index(d)] - sims[DIGITS.index(said)] < AGREE_MARGIN:
+        return (a, c, said, float(sims[DIGITS.index(said)]))
+    return piece
+
+
 def _is_digit(c: str) -> bool:
     return c in DIGITS
+
+
+def _digit_run_end(gl: list[Glyph], i: int) -> int:
+    """End of the digit run starting at ``i``: digits, and a lookalike letter between or
+    right after digits ("๗๘.ฆ๗๙", "๔ซ.๐๔")."""
+    j = i + 1
+    while j < len(gl) and not gl[j].space_before and (
+            _is_digit(gl[j].c) or gl[j].c in LOOKALIKE_LETTERS and (j + 1 >= len(gl) or not "\u0e30" <= gl[j + 1].c <= "\u0e4e")):
+        j += 1
+    decimal = j + 1 < len(gl) and gl[j].c in ".," and _is_digit(gl[j + 1].c)
+    while j > i + 1 and not _is_digit(gl[j - 1].c) and not decimal:
+        j -= 1                        # a trailing letter stays a letter, unless a decimal point follows
+    return j
+
+
+def _starts_digit_run(gl: list[Glyph], i: int) -> bool:
+    return _is_digit(gl[i].c) or (gl[i].c in LOOKALIKE_LETTERS and i + 1 < len(gl)
+                                  and not gl[i + 1].space_before and _is_digit(gl[i + 1].c)
+                                  and i > 0 and gl[i - 1].c in ".,")
 
 
 def reread_line(line: Line, ink: np.ndarray, em: float) -> None:
@@ -186,15 +229,17 @@ def reread_line(line: Line, ink: np.ndarray, em: float) -> None:
     out: list[Glyph] = []
     i = 0
     while i < len(gl):
-        kind = "d" if _is_digit(gl[i].c) else ("l" if gl[i].c in _LATIN else "")
+        kind = "d" if _starts_digit_run(gl, i) else ("l" if gl[i].c in _LATIN else "")
         if not kind:
             out.append(gl[i])
             i += 1
             continue
-        j = i + 1
-        while j < len(gl) and not gl[j].space_before and \
-                (_is_digit(gl[j].c) if kind == "d" else gl[j].c in _LATIN):
-            j += 1
+        if kind == "d":
+            j = _digit_run_end(gl, i)
+        else:
+            j = i + 1
+            while j < len(gl) and not gl[j].space_before and gl[j].c in _LATIN:
+                j += 1
         run = gl[i:j]
         new = None
         if kind == "d":

@@ -8,11 +8,16 @@ characters outside dictionary words):
 * ``restore_dropped_marks``: a tone mark or mai han-akat lost over a consonant
   ("ชือ" -> "ชื่อ", "นํายืน" -> "น้ำยืน", "ทีม" stays);
 * ``fix_lookalike_consonants``: consonants told apart only by a small stroke
-  (ด/ค, บ/ป, ข/ช, ผ/พ, ฝ/ฟ, ถ/ภ, ท/ห, ร/ธ, ล/ถ, ม/น).
+  (ด/ค, บ/ป, ข/ช, ผ/พ, ฝ/ฟ, ถ/ภ, ท/ห, ร/ธ, ล/ถ, ม/น);
+* ``fix_place_names``: a district or province name (``schemas/districts.txt``,
+  ``provinces.txt``) read with its tone marks or sara am wrong ("นำยืน", "น่ายืน" ->
+  "น้ำยืน"): the text's letters without marks equal the name's; both spellings are words,
+  so the word list cannot tell.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from extractors import thai_repair
 from extractors.thai_repair import CONS, _apply_sites
@@ -37,10 +42,61 @@ def fix_lookalike_consonants(s: str) -> str:
     return _apply_sites(s, _RE_LOOKALIKE, lambda m: _LOOKALIKE[m.group(0)], strict_unknown=True)
 
 
+_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+
+
+def _skeleton(s: str) -> str:
+    """Letters only: marks dropped, sara am read as sara aa."""
+    return _MARKS.sub("", s.replace("\u0e33", "\u0e32"))
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, list[tuple[str, str]]]:
+    """Skeleton -> name of the districts and provinces whose names carry marks, indexed by
+    their first three letters."""
+    from pipeline.vocab import load_lines
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    for name in (*load_lines("districts.txt"), *load_lines("provinces.txt")):
+        sk = _skeleton(name)
+        if len(sk) >= 4 and sk != name:           # names without marks cannot be misread so
+            out.setdefault(sk[:3], []).append((sk, name))
+    return out
+
+
+def fix_place_names(s: str) -> str:
+    places = _places()
+    for run in set(re.findall("[\u0e01-\u0e4e]{4,}", s)):
+        sk = _skeleton(run)
+        found = [(i, key, name) for i in range(len(sk) - 3) for key, name in places.get(sk[i:i + 3], ())
+                 if sk.startswith(key, i)]
+        for k, key, name in found[:1]:
+            # the span of ``run`` whose skeleton is ``key``: walk letters, keep marks
+            pos, letters, start = 0, 0, None
+            for pos, c in enumerate(run):
+                if not _MARKS.match(c):
+                    if letters == k and start is None:
+                        start = pos
+                    letters += 1
+                    if letters == k + len(key):
+                        end = pos + 1
+                        while end < len(run) and _MARKS.match(run[end]):
+                            end += 1
+                        break
+            else:
+                continue
+            if start is not None and run[start:end] != name:
+                s = s.replace(run, run[:start] + name + run[end:])
+                run = run[:start] + name + run[end:]
+                sk = _skeleton(run)
+    return s
+
+
 def repair_ocr(s: str) -> str:
     s = thai_repair.repair_text(s)
     if not re.search("[\u0e01-\u0e4e]", s):
         return s
     s = restore_dropped_marks(s)
     s = fix_lookalike_consonants(s)
+    s = fix_place_names(s)
     return s
