@@ -6,7 +6,7 @@ where the text around it reads better after the edit (``thai_repair._apply_sites
 characters outside dictionary words):
 
 * ``restore_dropped_marks``: a tone mark or mai han-akat lost over a consonant
-  ("ชือ" -> "ชื่อ", "นํายืน" -> "น้ำยืน", "ทีม" stays);
+  ("ชือ" -> "ชื่อ", "ตัวชีวัด" -> "ตัวชี้วัด", "ทีม" stays), mai ek read for mai tho;
 * ``fix_lookalike_consonants``: consonants told apart only by a small stroke
   (ด/ค, บ/ป, ข/ช, ผ/พ, ฝ/ฟ, ถ/ภ, ท/ห, ร/ธ, ล/ถ, ม/น);
 * ``fix_place_names``: a district or province name (``schemas/districts.txt``,
@@ -27,12 +27,18 @@ _LOOKALIKE = {"ด": "ค", "ค": "ด", "บ": "ป", "ป": "บ", "ข": "�
               "ม": "น", "น": "ม", "ซ": "ช", "ฃ": "ข"}
 _RE_LOOKALIKE = re.compile("[" + "".join(_LOOKALIKE) + "]")
 _RE_BARE = re.compile(f"(?<=[{CONS}])(?=[{CONS}\u0e32\u0e33])")       # between two letters
-_RE_SARA_I = re.compile("[\u0e34\u0e37](?![\u0e48-\u0e4b])")            # ิ / ื without a tone
+_RE_SARA_I = re.compile("[\u0e34-\u0e37](?![\u0e48-\u0e4b])")             # ิ ี ึ ื without a tone
+
+
+_RE_TONE = re.compile("[\u0e48\u0e49]")
 
 
 def restore_dropped_marks(s: str) -> str:
-    s = _apply_sites(s, _RE_SARA_I, lambda m: m.group(0) + "\u0e48", strict_unknown=True)
-    s = _apply_sites(s, _RE_SARA_I, lambda m: m.group(0) + "\u0e49", strict_unknown=True)
+    # over sara i / sara ue a tone is often lost ("ตัวชีวัด", "หน้าที"): kept when the text
+    # then reads as fewer words, since both readings are often words
+    s = _apply_sites(s, _RE_SARA_I, lambda m: m.group(0) + "\u0e48")
+    s = _apply_sites(s, _RE_SARA_I, lambda m: m.group(0) + "\u0e49")
+    s = _apply_sites(s, _RE_TONE, lambda m: "\u0e49" if m.group(0) == "\u0e48" else "\u0e48")  # ดังนี่
     for mark in ("\u0e49", "\u0e48", "\u0e31"):
         s = _apply_sites(s, _RE_BARE, lambda m, mark=mark: mark, strict_unknown=True)
     return s
