@@ -15,6 +15,7 @@ from typing import Optional, Union
 from pipeline.records import Cell, Paragraph, Table
 
 from extractors import ocr_repair
+from extractors.pdf_flow import PageTable
 from extractors.ocr import Glyph, Recognized
 from extractors.ocr_grid import Grid
 
@@ -142,28 +143,28 @@ def block_text(b: Block) -> str:
     return "\n".join(c.text for row in b.rows for c in row if c.text)
 
 
-def page_table(t: Table):
-    """An OCR table as the PDF extractor's ``pdf_flow.PageTable`` (continuation over pages by
-    column edges); read again in other columns by moving each cell to the column holding
-    the centre of its first column."""
-    from extractors.pdf_flow import PageTable
+class OcrPageTable(PageTable):
+    """An OCR table as the PDF extractor's page table (``pdf_flow``: continued over pages by
+    its column edges). Read again in other columns by moving each cell's text to the column
+    holding the start of the cell."""
 
-    class OcrPageTable(PageTable):
-        def reslot(self, cols: list[float]) -> None:
-            old = self.table
-            n = len(cols) - 1
-            rows = []
-            for r in old.rows:
-                new = [Cell(text="", page=old.page) for _ in range(n)]
-                for c in r:
-                    if c.covered or c.bbox is None:
-                        continue
-                    x = (c.bbox[0] + min(c.bbox[2], c.bbox[0] + 20)) / 2
-                    j = max([k for k in range(n) if cols[k] <= x] or [0])
-                    new[j].text = _join([new[j].text, c.text]) if new[j].text else c.text
-                    new[j].bbox = c.bbox
-                rows.append(new)
-            self.table = Table(rows=rows, page=old.page, bbox=old.bbox, cols=list(cols),
-                               pages=list(old.pages), source=old.source)
+    def reslot(self, cols: list[float]) -> None:
+        old = self.table
+        n = len(cols) - 1
+        rows = []
+        for r in old.rows:
+            new = [Cell(text="", page=old.page) for _ in range(n)]
+            for c in r:
+                if c.covered or c.bbox is None:
+                    continue
+                x = c.bbox[0] + 1.0
+                j = max([k for k in range(n) if cols[k] <= x] or [0])
+                new[j].text = _join([new[j].text, c.text]) if new[j].text else c.text
+                new[j].bbox = c.bbox
+            rows.append(new)
+        self.table = Table(rows=rows, page=old.page, bbox=old.bbox, cols=list(cols),
+                           pages=list(old.pages), source=old.source)
 
+
+def page_table(t: Table) -> OcrPageTable:
     return OcrPageTable(table=t)

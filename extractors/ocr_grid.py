@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from extractors.pdf_grid import _coverage     # share of an edge the rules cover
+
 JOIN_EM = 0.6          # rules closer than this (em) touch / are the same grid line
 WALL_SHARE = 0.5       # share of a cell edge a rule must cover to separate two cells
 MIN_CELL_EM = 0.8      # grid lines closer than this are one line (double rules)
@@ -114,20 +116,6 @@ def _lines(segs: list[Seg], tol: float) -> list[tuple[float, list[tuple[float, f
     return out
 
 
-def _covered(iv: list[tuple[float, float]], a: float, b: float) -> float:
-    """Share of [a, b] covered by the intervals."""
-    if b <= a:
-        return 0.0
-    total = 0.0
-    last = a
-    for x0, x1 in sorted(iv):
-        x0, x1 = max(x0, last), min(x1, b)
-        if x1 > x0:
-            total += x1 - x0
-            last = x1
-    return total / (b - a)
-
-
 def _with_border(lines, lo: float, hi: float, tol: float):
     """Add a missing outer border at lo/hi (the other direction's extent)."""
     if not lines or lines[0][0] - lo > tol:
@@ -159,9 +147,9 @@ def grid_of(hs: list[Seg], vs: list[Seg], em: float):
 
     for r in range(nr):
         for c in range(nc):
-            if c + 1 < nc and _covered(cols[c + 1][1], ys[r], ys[r + 1]) < WALL_SHARE:
+            if c + 1 < nc and _coverage(cols[c + 1][1], ys[r], ys[r + 1]) < WALL_SHARE:
                 parent[find(r * nc + c)] = find(r * nc + c + 1)
-            if r + 1 < nr and _covered(rows[r + 1][1], xs[c], xs[c + 1]) < WALL_SHARE:
+            if r + 1 < nr and _coverage(rows[r + 1][1], xs[c], xs[c + 1]) < WALL_SHARE:
                 parent[find(r * nc + c)] = find((r + 1) * nc + c)
     boxes: dict[int, list[int]] = {}
     for r in range(nr):

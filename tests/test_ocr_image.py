@@ -157,3 +157,46 @@ def test_stray_punctuation_words_are_dropped():
         return Glyph(c, (0, 0, 1, 1), space)
     line = [g("ก"), g("."), g("'", True), g("ข", True), g("|", True), g(".", True), g("-", True)]
     assert "".join(x.c for x in _drop_stray_marks(line)) == "ก.ข-"
+
+
+def _line(text: str, x: int, y: int, w: int = 12) -> "object":
+    from extractors.ocr import Line
+    glyphs = [Glyph(c, (x + w * k, y, x + w * k + w - 2, y + 20), c == " ") for k, c in enumerate(text)]
+    glyphs = [g for g in glyphs if g.c != " "]
+    return Line(glyphs, (x, y, x + w * len(text), y + 20))
+
+
+def test_characters_go_to_the_cell_holding_their_centre():
+    from extractors.ocr import Recognized
+    from extractors.ocr_cells import page_blocks
+    from pipeline.records import Paragraph, Table
+
+    grid = ocr_grid.Grid([100, 400, 600, 800], [200, 300, 400, 500],
+                         [(0, 0, 1, 1), (0, 1, 1, 2), (1, 0, 2, 1), (1, 1, 1, 1), (1, 2, 1, 1),
+                          (2, 1, 1, 1), (2, 2, 1, 1)])
+    rec = Recognized([_line("หัวข้อ", 100, 100),                  # above the table: a paragraph
+                      _line("มาตรการ", 110, 230), _line("ผล", 420, 230),
+                      _line("ผล", 110, 320), _line("งาน", 110, 420),  # both in the merged cell: one word
+                      _line("ค", 620, 420)], 90.0, 6)
+    blocks = page_blocks(rec, [grid], 2.0, 3)
+    assert [type(b).__name__ for _, b in blocks] == ["Paragraph", "Table"]
+    para, table = blocks[0][1], blocks[1][1]
+    assert isinstance(para, Paragraph) and para.text == "หัวข้อ" and para.page == 3
+    assert isinstance(table, Table) and table.source == "ocr" and table.cols == [50, 200, 300, 400]
+    rows = [[("~" if c.covered else c.text) for c in r] for r in table.rows]
+    assert rows == [["มาตรการ", "ผล", "~"], ["ผลงาน", "", ""], ["~", "", "ค"]]
+    head = table.rows[0][1]
+    assert head.col_span == 2 and head.bbox == (200.0, 100.0, 400.0, 150.0)
+    assert table.rows[1][0].row_span == 2 and all(len(r) == 3 for r in table.rows)
+
+
+def test_an_ocr_table_is_read_again_in_more_columns():
+    from extractors.ocr_cells import page_table
+    from pipeline.records import Cell, Table
+
+    t = Table(rows=[[Cell("ก", 2, (10, 0, 50, 10)), Cell("ข", 2, (50, 0, 100, 10))]], page=2,
+              cols=[10, 50, 100], pages=[2], source="ocr")
+    pt = page_table(t)
+    pt.reslot([10, 30, 50, 100])
+    assert [[c.text for c in r] for r in pt.table.rows] == [["ก", "", "ข"]]
+    assert pt.table.cols == [10, 30, 50, 100] and pt.table.source == "ocr"

@@ -16,7 +16,7 @@ import duckdb
 import pypdfium2 as pdfium
 import pytest
 
-from tests.conftest import GOLD, run_ita, score_db
+from tests.conftest import GOLD, ingest_copies, score_db
 
 ROOT = Path(__file__).resolve().parent.parent
 SCANS = Path(__file__).resolve().parent / "fixtures" / "scans"
@@ -27,12 +27,7 @@ STEMS = sorted(p.stem for p in SCANS.glob("*.pdf"))
 
 @pytest.fixture(scope="module")
 def scans_db(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("scans")
-    for f in SCANS.glob("*.pdf"):
-        (folder / f.name).write_bytes(f.read_bytes())
-    db = folder / "scans.duckdb"
-    run_ita("ingest", folder, "--db", db, "--no-progress", "--no-dupes")
-    return db
+    return ingest_copies(tmp_path_factory, "scans", SCANS.glob("*.pdf"), "--no-dupes")
 
 
 def test_scans_are_read_page_by_page_by_ocr(scans_db):
