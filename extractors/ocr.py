@@ -101,6 +101,7 @@ def engine():
             raise RuntimeError(msg)
         _engine = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=LANG, psm=tesserocr.PSM.AUTO,
                                           oem=tesserocr.OEM.LSTM_ONLY)
+        _engine.SetVariable("tessedit_do_invert", "0")     # no white-on-black pass: scans have none
     return _engine
 
 
@@ -130,6 +131,7 @@ def _thai_engine():
 
         _thai = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang="tha", psm=tesserocr.PSM.SINGLE_LINE,
                                         oem=tesserocr.OEM.LSTM_ONLY)
+        _thai.SetVariable("tessedit_do_invert", "0")
     return _thai
 
 
