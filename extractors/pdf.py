@@ -176,7 +176,8 @@ def extract_pdf(path: str, *, ocr: bool = True, max_ocr_pages: Optional[int] = N
         except Exception as e:  # noqa: BLE001 - the pages are still worth having, unjoined
             result.warnings.append(f"tables across pages not joined ({type(e).__name__}: {e})")
             result.blocks = [b.table if isinstance(b, PageTable) else b for pb in pages for _, b in pb.blocks]
-        if not any(p.method in ("text", "ocr") and p.chars for p in result.page_info):
+        # (a scan that Tesseract read and found nothing on is empty, not waiting for OCR)
+        if not any(p.method in ("text", "ocr") and (p.chars or p.method == "ocr") for p in result.page_info):
             result.status = "needs_ocr"
             result.error = result.error or NEEDS_OCR_MESSAGE
         return result
@@ -204,6 +205,8 @@ def _run_ocr(doc, wanted: list[int], pages: list[PageBlocks], result: ExtractedD
             result.warnings.append(f"page {i + 1}: OCR failed ({type(e).__name__}: {e})")
             continue
         result.warnings.extend(got.warnings)
+        if not got.info.chars:
+            result.warnings.append(f"page {i + 1}: OCR found no text")
         if info.chars and info.quality is not None and info.quality >= OCR_THRESHOLD:
             pages[i].blocks = ocr_page.merge_typed(pages[i].blocks, got.blocks, ocr_page.image_boxes(doc[i]))
             result.page_info[i] = PageInfo(page=i + 1, chars=info.chars + got.info.chars, quality=info.quality,
