@@ -16,6 +16,7 @@ from pipeline.records import Cell, Paragraph, Table
 
 from extractors import ocr_repair
 from extractors.pdf_flow import PageTable
+from extractors.pdf_lines import join_lines
 from extractors.ocr import Glyph, Recognized
 from extractors.ocr_grid import Grid
 
@@ -25,14 +26,8 @@ LINE_PT_PER_FONT_PT = 1.35   # Thai line boxes hold marks above and below: ~1.35
 Block = Union[Paragraph, Table]
 
 
-def _join(lines: list[str]) -> str:
-    from extractors.pdf_lines import join_lines
-
-    return join_lines(lines)
-
-
 def clean_text(lines: list[str]) -> str:
-    return ocr_repair.repair_ocr(_join(lines))
+    return ocr_repair.repair_ocr(join_lines(lines))
 
 
 def _piece_text(glyphs: list[Glyph]) -> str:
@@ -159,7 +154,7 @@ class OcrPageTable(PageTable):
                     continue
                 x = c.bbox[0] + 1.0
                 j = max([k for k in range(n) if cols[k] <= x] or [0])
-                new[j].text = _join([new[j].text, c.text]) if new[j].text else c.text
+                new[j].text = join_lines([new[j].text, c.text]) if new[j].text else c.text
                 new[j].bbox = c.bbox
             rows.append(new)
         self.table = Table(rows=rows, page=old.page, bbox=old.bbox, cols=list(cols),

@@ -11,13 +11,16 @@ The interface the PDF extractor calls (keep it stable):
     estimate_ocr_pages(path) -> pages of a PDF that will be OCR'd (cheap: no rendering)
     OCR_SECONDS_PER_PAGE: what the per-document time limit adds per page to OCR
 
-``read_page``: render (``ocr_image.render``, DEFAULT_DPI, capped in pixels), level the
-page (skew from the projection profile), find ruling lines by morphology and the grids
-they make (``ocr_grid``), erase the rules, OCR the page once with Tesseract
-(``ocr.recognize``: characters with boxes), give each character to the cell holding its
-centre (``ocr_cells``). Characters outside tables become paragraphs. Cell and paragraph
-text are joined and repaired like the text layer's (``ocr_cells.cell_text``).
+``read_page``: render (``ocr_image.render``, DEFAULT_DPI, capped in pixels), flatten the
+background, level the page (skew from the projection profile), find ruling lines by
+morphology and the grids they make (``ocr_grid``), erase the rules; Tesseract
+(``ocr.recognize``, one engine per process) reads the page outside the tables once and each
+table cell on its own, characters with boxes; Thai digits are re-read from the image
+(``ocr_digits``); each character goes to the cell holding its centre (``ocr_cells``), the
+rest becomes paragraphs; text is joined and repaired (``ocr_repair``).
 Coordinates: PDF points, display space (origin top-left), of the levelled page.
+For the PDF extractor: ``flow_blocks`` wraps the tables for ``pdf_flow`` (continuation over
+pages by column edges), ``merge_typed`` keeps a typed page's text beside its OCR'd images.
 """
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ from pipeline.records import PageInfo, Paragraph, Table
 from extractors import ocr, ocr_cells, ocr_digits, ocr_grid, ocr_image
 from extractors.quality import OCR_THRESHOLD, text_quality
 
-DEFAULT_DPI = int(os.environ.get("ITA_OCR_DPI", "200"))    # chosen by bench/ocr_bench.py
+DEFAULT_DPI = int(os.environ.get("ITA_OCR_DPI", "200"))    # chosen by bench/ocr_bench.py (see README)
 MAX_OCR_PAGES = int(os.environ.get("ITA_MAX_OCR_PAGES", "50"))
 OCR_SECONDS_PER_PAGE = float(os.environ.get("ITA_OCR_SECONDS_PER_PAGE", "20"))
 IMAGE_SHARE = 0.25          # images without text on them covering this much of the page: OCR
