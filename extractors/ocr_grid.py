@@ -180,6 +180,28 @@ def _disjoint(rects: list[tuple]) -> list[tuple]:
     return rects
 
 
+def _tables_apart(hs: list[Seg], vs: list[Seg], em: float) -> list[tuple[list[Seg], list[Seg]]]:
+    """Two tables one above the other whose rules touch through a few shared column rules
+    are split at the band between them: a row band that neither outer border closes."""
+    rows = _lines(hs, MIN_CELL_EM * em)
+    cols = _lines(vs, MIN_CELL_EM * em)
+    if len(rows) < 3 or len(cols) < 2:
+        return [(hs, vs)]
+    ys = [p for p, _ in rows]
+    cuts = [(a, b) for a, b in zip(ys, ys[1:])
+            if _coverage(cols[0][1], a, b) < WALL_SHARE and _coverage(cols[-1][1], a, b) < WALL_SHARE]
+    if not cuts:
+        return [(hs, vs)]
+    parts, lo = [], float("-inf")
+    for a, b in cuts + [(float("inf"), float("inf"))]:
+        ph = [h for h in hs if lo - 1 <= h.pos <= a + 1]
+        pv = [Seg(v.pos, max(v.a, lo), min(v.b, a)) for v in vs if v.b > lo and v.a < a]
+        if len(ph) >= 2 and len(pv) >= 2:
+            parts.append((ph, pv))
+        lo = b
+    return parts
+
+
 def find_grids(horizontal: np.ndarray, vertical: np.ndarray, em: float) -> list[Grid]:
     """Ruled tables of a page, top to bottom."""
     hs = segments(horizontal, True, em)
@@ -188,9 +210,10 @@ def find_grids(horizontal: np.ndarray, vertical: np.ndarray, em: float) -> list[
     for gh, gv in _groups(hs, vs, JOIN_EM * em):
         if len(gh) < 2 or len(gv) < 2:
             continue
-        g = grid_of(gh, gv, em)
-        if g is not None:
-            out.append(g)
+        for ph, pv in _tables_apart(gh, gv, em):
+            g = grid_of(ph, pv, em)
+            if g is not None:
+                out.append(g)
     out.sort(key=lambda g: g.ys[0])
     return out
 
