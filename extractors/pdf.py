@@ -19,15 +19,14 @@ Every tolerance is in ``TableSettings`` (em units).
 from __future__ import annotations
 
 import functools
-import re
 import statistics
 from typing import Callable, Optional
 
-from extractors import thai_repair
+from extractors import ocr_page
 from extractors.pdf_cells import grid_table
 from extractors.pdf_flow import PageBlocks, PageTable, assemble
 from extractors.pdf_grid import rule_grids
-from extractors.pdf_lines import join_lines, lines_text, paragraphs, text_lines
+from extractors.pdf_lines import lines_text, paragraphs, text_lines
 from extractors.pdf_page import MARK, PageModel, check_file, document_em, open_document, read_page
 from extractors.pdf_settings import TableSettings
 from extractors.pdf_text_grid import continued_area, inside, rule_regions, stack_grids, text_grid, text_grids
@@ -35,7 +34,6 @@ from extractors.quality import OCR_THRESHOLD, text_quality
 from pipeline.records import ExtractedDocument, PageInfo, Paragraph, Table
 
 MAX_PAGES = 2000                 # hard bound on pages read from one file
-IMAGE_PAGE = 0.5                 # an image over this share of a page with little text: a scan
 NEEDS_OCR_MESSAGE = ("scanned PDF: no text layer; install Tesseract with the Thai model "
                      "(apt-get install tesseract-ocr tesseract-ocr-tha) to read it")
 
@@ -128,11 +126,8 @@ def _text(pb: PageBlocks) -> str:
 
 
 def _wants_ocr(model: PageModel, quality: Optional[float]) -> bool:
-    if not model.chars:
-        return True
-    if quality is not None and quality < OCR_THRESHOLD:
-        return True
-    return len(model.chars) < 200 and model.image_share() >= IMAGE_PAGE
+    images = ocr_page.content_images(model.images, [(c.cx, c.cy) for c in model.chars])
+    return ocr_page.wants_ocr(len(model.chars), quality, ocr_page.covered_share(images, model.width, model.height))
 
 
 # ---------------------------------------------------------------- the document
@@ -182,7 +177,8 @@ def extract_pdf(path: str, *, ocr: bool = True, max_ocr_pages: Optional[int] = N
         except Exception as e:  # noqa: BLE001 - the pages are still worth having, unjoined
             result.warnings.append(f"tables across pages not joined ({type(e).__name__}: {e})")
             result.blocks = [b.table if isinstance(b, PageTable) else b for pb in pages for _, b in pb.blocks]
-        if not any(p.method in ("text", "ocr") and p.chars for p in result.page_info):
+        # (a scan that Tesseract read and found nothing on is empty, not waiting for OCR)
+        if not any(p.method in ("text", "ocr") and (p.chars or p.method == "ocr") for p in result.page_info):
             result.status = "needs_ocr"
             result.error = result.error or NEEDS_OCR_MESSAGE
         return result
@@ -192,30 +188,36 @@ def extract_pdf(path: str, *, ocr: bool = True, max_ocr_pages: Optional[int] = N
 
 def _run_ocr(doc, wanted: list[int], pages: list[PageBlocks], result: ExtractedDocument,
              max_ocr_pages: Optional[int]) -> None:
-    from extractors import ocr as ocrmod
-
-    ok, msg = ocrmod.tesseract_available()
+    """OCR the wanted pages (``ocr_page.read_page``). A page OCR'd for an image under a good
+    text layer keeps its typed text outside the images; a poor text layer is replaced
+    only when OCR reads better."""
+    ok, msg = ocr_page.ocr_available()
     if not ok:
         result.warnings.append(f"{len(wanted)} page(s) need OCR: {msg}")
         return
-    limit = ocrmod.MAX_OCR_PAGES if max_ocr_pages is None else max_ocr_pages
+    limit = ocr_page.MAX_OCR_PAGES if max_ocr_pages is None else max_ocr_pages
     if len(wanted) > limit:
         result.warnings.append(f"OCR limited to {limit} of {len(wanted)} pages")
     for i in wanted[:limit]:
         info = result.page_info[i]
         try:
-            text = ocrmod.ocr_page(doc[i])
-        except Exception as e:  # noqa: BLE001
-            result.warnings.append(f"page {i + 1}: OCR failed ({e})")
+            got = ocr_page.read_page(doc[i], i + 1)
+        except Exception as e:  # noqa: BLE001 - one page must not lose the document
+            result.warnings.append(f"page {i + 1}: OCR failed ({type(e).__name__}: {e})")
             continue
-        q = text_quality(text) if text.strip() else None
-        if info.chars and info.quality is not None and (q is None or q <= info.quality):
+        result.warnings.extend(got.warnings)
+        if not got.info.chars:
+            result.warnings.append(f"page {i + 1}: OCR found no text")
+        if info.chars and info.quality is not None and info.quality >= OCR_THRESHOLD:
+            pages[i].blocks = ocr_page.merge_typed(pages[i].blocks, got.blocks, ocr_page.image_boxes(doc[i]))
+            result.page_info[i] = PageInfo(page=i + 1, chars=info.chars + got.info.chars, quality=info.quality,
+                                           method="ocr", ocr_confidence=got.info.ocr_confidence,
+                                           width=info.width, height=info.height)
+            continue
+        if info.chars and info.quality is not None and (got.info.quality or 0.0) <= info.quality:
             continue                      # OCR is not better than the poor text layer
-        paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-        pages[i].blocks = [(k, Paragraph(text=thai_repair.repair_text(join_lines(p.splitlines())), page=i + 1))
-                           for k, p in enumerate(paras)]
-        result.page_info[i] = PageInfo(page=i + 1, chars=len(text.strip()), quality=q, method="ocr",
-                                       width=info.width, height=info.height)
+        pages[i].blocks = ocr_page.flow_blocks(got.blocks)
+        result.page_info[i] = got.info
 
 
 def tables(doc: ExtractedDocument) -> list[Table]:

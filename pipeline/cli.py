@@ -208,7 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="+", metavar="PATH", help="report files or folders of reports")
     s.add_argument("--prune", action="store_true", help="remove documents whose files are gone")
     s.add_argument("--workers", type=int, metavar="N", help="parallel worker processes (default: number of CPUs)")
-    s.add_argument("--timeout", type=float, metavar="SECONDS", help="time allowed per document (default: 120)")
+    s.add_argument("--timeout", type=float, metavar="SECONDS", help="time allowed per document (default: 120), plus ITA_OCR_SECONDS_PER_PAGE "
+                   "(default: 20) for each page it will OCR")
     s.add_argument("--memory-mb", type=int, dest="memory_mb", metavar="MB", help="memory limit per worker (default: 2048)")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")

@@ -70,6 +70,12 @@ class _Done:
     note: Optional[str] = None                  # why a document needs OCR
 
 
+def _ocr_seconds(arg: tuple[SourceFile, bool]) -> float:
+    """The time limit grows with the pages a document will OCR (a scan is slow, not stuck)."""
+    from extractors.ocr_page import extra_seconds
+    return extra_seconds(arg[0].path)
+
+
 def _task(arg: tuple[SourceFile, bool]):
     """Runs in a worker: one file -> _Done, or TaskFailed for unreadable files. A large
     document's rows are written to files in the run directory (pipeline.spool)."""
@@ -265,7 +271,8 @@ def _ingest(found, db: str, summary: Summary, *, prune, progress, dupes, ocr, wo
         if todo:
             todo.sort(key=lambda s: -s.size)                       # largest first: no long tail
             warm_up()
-            pool = Pool(_task, min(workers, len(todo)), timeout=timeout, memory_mb=memory_mb)
+            pool = Pool(_task, min(workers, len(todo)), timeout=timeout, memory_mb=memory_mb,
+                        extra_time=_ocr_seconds if ocr else None)
             summary.workers = pool.n
             by_key = {i: src for i, src in enumerate(todo)}
             bar = _progress(len(todo), progress)

@@ -161,6 +161,7 @@ class _Worker:
             return None
         self.peak_rss = max(self.peak_rss, now)
         return now - self.base_rss
+        self.limit = 0.0                        # seconds this task may take
 
     def assign(self, key, arg) -> None:
         self.task = (key, arg)
@@ -191,8 +192,10 @@ class Pool:
     """`workers` processes running `fn(arg)`; see the module doc."""
 
     def __init__(self, fn: Callable[[Any], Any], workers: Optional[int] = None, *,
-                 timeout: Optional[float] = DEFAULT_TIMEOUT, memory_mb: Optional[int] = DEFAULT_MEMORY_MB):
+                 timeout: Optional[float] = DEFAULT_TIMEOUT, memory_mb: Optional[int] = DEFAULT_MEMORY_MB,
+                 extra_time: Optional[Callable[[Any], float]] = None):
         self.fn = fn
+        self.extra_time = extra_time            # arg -> seconds added to its time limit (pages to OCR)
         self.n = max(1, workers or os.cpu_count() or 1)
         self.timeout = timeout if timeout and timeout > 0 else None
         self.memory_mb = memory_mb if memory_mb and memory_mb > 0 else None
@@ -276,6 +279,7 @@ class Pool:
                 w = idle.pop()
                 key, arg = pending.popleft()
                 try:
+                    w.limit = (self.timeout or 0.0) + (self.extra_time(arg) if self.extra_time and self.timeout else 0.0)
                     w.assign(key, arg)
                 except (BrokenPipeError, OSError):   # died while idle: replace and retry the task
                     pending.appendleft((key, arg))
@@ -288,7 +292,7 @@ class Pool:
             wait_for = tick
             if self.timeout:
                 now = time.monotonic()
-                left = max(0.0, min(w.started + self.timeout for w in busy) - now)
+                left = max(0.0, min(w.started + w.limit for w in busy) - now)
                 wait_for = left if wait_for is None else min(wait_for, left)
             if self.memory_mb:
                 wait_for = MEMORY_POLL if wait_for is None else min(wait_for, MEMORY_POLL)
@@ -328,11 +332,11 @@ class Pool:
                     yield key, TaskFailed(err)
             if self.timeout:
                 now = time.monotonic()
-                for w in [w for w in self.workers if w.task is not None and now - w.started >= self.timeout]:
+                for w in [w for w in self.workers if w.task is not None and now - w.started >= w.limit]:
                     if w.conn.poll():                # answered just in time
                         continue
                     yielded = True
-                    yield self._give_up(w, pending, idle), TaskFailed(f"timed out after {self.timeout:g} s")
+                    yield self._give_up(w, pending, idle), TaskFailed(f"timed out after {w.limit:g} s")
             if time.monotonic() - last_memory_check >= MEMORY_POLL:   # not on every result: /proc reads
                 last_memory_check = time.monotonic()
                 for w, grown in self._over_memory([w for w in self.workers if w.task is not None]):

@@ -36,15 +36,20 @@ def score_db(db, gold_dir=GOLD, docs=None):
             "docmeta": float(parts[8]), "scores": float(parts[10]), "output": out.stdout}
 
 
+def ingest_copies(tmp_path_factory, name: str, files, *args) -> Path:
+    """Copies of ``files`` in a new temporary folder, ingested through the CLI -> the database."""
+    folder = tmp_path_factory.mktemp(name)
+    for f in files:
+        (folder / f.name).write_bytes(f.read_bytes())
+    db = folder / f"{name}.duckdb"
+    run_ita("ingest", folder, "--db", db, "--no-progress", *args)
+    return db
+
+
 @pytest.fixture(scope="session")
 def seed_txt_db(tmp_path_factory):
     """The TXT seeds of corpus/ ingested once through the CLI."""
-    folder = tmp_path_factory.mktemp("seeds")
-    for f in CORPUS.glob("*.txt"):
-        (folder / f.name).write_bytes(f.read_bytes())
-    db = folder / "seeds.duckdb"
-    run_ita("ingest", folder, "--db", db, "--no-progress")
-    return db
+    return ingest_copies(tmp_path_factory, "seeds", CORPUS.glob("*.txt"))
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
-from extractors import ocr  # noqa: E402
+from extractors import ocr, ocr_page  # noqa: E402
 from extractors.pdf import NEEDS_OCR_MESSAGE, extract_pdf  # noqa: E402
 from pipeline.records import Paragraph  # noqa: E402
 
@@ -52,6 +52,32 @@ def test_ocr_disabled_gives_needs_ocr():
 def test_text_pdf_never_calls_ocr(monkeypatch):
     def boom(*a, **k):
         raise AssertionError("OCR called on a page with a good text layer")
-    monkeypatch.setattr(ocr, "ocr_page", boom)
+    monkeypatch.setattr(ocr_page, "read_page", boom)
     doc = extract_pdf(str(Path(__file__).resolve().parent / "fixtures" / "seed_pdf" / "003_348cd1245a6f7d44.pdf"))
     assert {p.method for p in doc.page_info} == {"text"}
+
+
+def test_a_blank_scan_is_empty_not_waiting_for_tesseract(tmp_path):
+    """Tesseract installed and nothing on the page: no "install Tesseract" advice."""
+    import io
+
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+    buf = io.BytesIO()
+    Image.new("L", (1240, 1754), 235).save(buf, format="JPEG")
+    buf.seek(0)
+    img = pdfium.PdfImage.new(pdf)
+    img.load_jpeg(buf, inline=False)
+    img.set_matrix(pdfium.PdfMatrix().scale(595, 842))
+    page.insert_obj(img)
+    page.gen_content()
+    path = tmp_path / "blank_scan.pdf"
+    pdf.save(str(path))
+    doc = extract_pdf(str(path))
+    assert doc.page_info[0].method == "ocr"
+    assert doc.status == "ok" and doc.error is None
+    assert not any("install" in w.lower() for w in doc.warnings)
+    assert "page 1: OCR found no text" in doc.warnings
