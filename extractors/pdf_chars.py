@@ -47,7 +47,8 @@ def text_clips(page, space: _Space) -> dict:
     from extractors.pdf_graphics import _clip_of
 
     out, cache = {}, {}
-    full = (0.5, 0.5, space.width - 0.5, space.height - 0.5)
+    eps = 0.001 * max(space.width, space.height)
+    full = (eps, eps, space.width - eps, space.height - eps)
     for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
         if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_TEXT:

@@ -183,7 +183,7 @@ def page_graphics(page, space: _Space, em: float, s: TableSettings = DEFAULT):
         n_pieces, n_fills = len(pieces), len(fills)
         draw(obj, ctm)
         box = _clip_of(obj, space, clips) or page_box
-        pieces[n_pieces:] = [q for q in (_clip_piece(p, box) for p in pieces[n_pieces:]) if q]
+        pieces[n_pieces:] = [q for q in (_clip_piece(p, box, s.snap * em) for p in pieces[n_pieces:]) if q]
         fills[n_fills:] = [Fill(*fb, f.grey) for f in fills[n_fills:]
                            if (fb := _clip_box((f.x0, f.top, f.x1, f.bottom), box))]
     return pieces, fills, images
@@ -281,8 +281,8 @@ def _clip_box(b, clip):
     return (x0, top, x1, bottom) if x1 >= x0 and bottom >= top else None
 
 
-def _clip_piece(p, clip, slack: float = 0.5):
-    """A rule piece cut to a clip box (a rule exactly on the clip's edge stays)."""
+def _clip_piece(p, clip, slack: float):
+    """A rule piece cut to a clip box (a rule on the clip's edge, within ``slack``, stays)."""
     o, pos, a, b, soft = p
     if o == "h":
         if not clip[1] - slack <= pos <= clip[3] + slack:
