@@ -61,6 +61,12 @@ def page_tables(model: PageModel, s: TableSettings,
     a table the previous page ended with, not closed by a rule: text at the top of this page
     in those columns goes on with it even without rules."""
     em = model.em
+    if len(model.hrules) * len(model.vrules) > s.max_rule_pairs:
+        # a drawing (a chart, a hatched map, a hostile file), not a table: its rules would
+        # cost minutes to pair up and give nothing; the text is read as paragraphs
+        model.warnings.append(f"page {model.page_no}: {len(model.hrules) + len(model.vrules)} ruling lines: "
+                              "read as text only")
+        return [], model.chars
     grids, rest = rule_grids(model.hrules, model.vrules, em, s)
     grids = stack_grids(grids, model.chars, em, s)
     found: list[PageTable] = []
@@ -154,6 +160,7 @@ def extract_pdf(path: str, *, ocr: bool = True, max_ocr_pages: Optional[int] = N
                 model = read_page(page, page_no, s, doc_em)
                 pb = read_blocks(model, s, _open_columns(pages[-1]) if pages else None)
                 text = _text(pb)
+                result.warnings.extend(model.warnings)
             except Exception as e:  # noqa: BLE001 - a broken page must not lose the document
                 result.warnings.append(f"page {page_no}: unreadable ({type(e).__name__}: {e})")
                 model, pb, text = PageModel(page_no, 0.0, 0.0), PageBlocks(page_no, 0.0, doc_em()), ""

@@ -82,6 +82,7 @@ class PageModel:
     fills: list[Fill] = field(default_factory=list)
     images: list[tuple[float, float, float, float]] = field(default_factory=list)
     em: float = DEFAULT_EM
+    warnings: list[str] = field(default_factory=list)
 
     def image_share(self) -> float:
         """Share of the page area covered by images (overlaps counted once, on a grid)."""

@@ -42,6 +42,8 @@ class TableSettings:
     line_band: float = 0.5            # characters whose centres are this close vertically share a line
     word_gap: float = 0.15            # white between two runs of a line that reads as a space
     para_gap: float = 0.45            # white between two lines that starts a new paragraph
+    # --- bounds
+    max_rule_pairs: float = 2e6       # horizontal x vertical rules on a page past which it is a drawing, not a table
     # --- pages
     same_columns: float = 1.0         # column edges this close continue a table on the next page
     running_slot: float = 1.5         # running headers/footers repeat within this of one position

@@ -338,3 +338,16 @@ def test_row_cut_by_a_page_break_from_weighed_evidence(last, first, cut):
 
     part = PageTable(Table(rows=[]))
     assert is_cut_row(part, part, [Cell(t, 1) for t in last], [Cell(t, 2) for t in first], False) is cut
+
+
+def test_a_page_of_25000_segments_is_read(tmp_path):
+    """Rules pair up by sort and sweep: a hostile page of 25,000 segments gives its text
+    (the time is in `make bench ARGS=stress`, not here)."""
+    from bench.stress_bench import build_segments_pdf
+
+    path = tmp_path / "segments.pdf"
+    build_segments_pdf(path)
+    doc = extract_pdf(str(path), ocr=False)
+    text = " ".join(b.text if isinstance(b, Paragraph) else " ".join(c.text for r in b.rows for c in r)
+                    for b in doc.blocks)
+    assert doc.status == "ok" and "cell 39" in text
