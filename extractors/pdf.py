@@ -29,7 +29,8 @@ from extractors.pdf_grid import rule_grids
 from extractors.pdf_lines import lines_text, paragraphs, text_lines
 from extractors.pdf_page import MARK, PageModel, check_file, document_em, open_document, read_page
 from extractors.pdf_settings import TableSettings
-from extractors.pdf_text_grid import continued_area, inside, rule_regions, stack_grids, text_grid, text_grids
+from extractors.pdf_stack import continued_area, stack_grids
+from extractors.pdf_text_grid import inside, rule_regions, text_grid, text_grids
 from extractors.quality import OCR_THRESHOLD, text_quality
 from pipeline.records import ExtractedDocument, PageInfo, Paragraph, Table
 

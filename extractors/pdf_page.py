@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass, field
-from typing import Optional
 
 from extractors.pdf_settings import DEFAULT, TableSettings
 from pipeline.records import ExtractionError

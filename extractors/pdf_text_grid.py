@@ -133,56 +133,6 @@ def columnar_extent(chars: list[Ch], x0: float, x1: float, y: float, direction: 
     return edge if edge is not None and multi >= min_rows else None
 
 
-def stack_grids(grids: list[Grid], chars: list[Ch], em: float, s: TableSettings = DEFAULT) -> list[Grid]:
-    """Grids one above the other with the same columns, and table rows between them, are
-    one table: zebra striping shades every other row and leaves the rows between without
-    any drawing (no fill, no rule). The white rows between become rows of the grid, and
-    a white last row under it is added when the text there goes on in its columns."""
-    out: list[Grid] = []
-    for g in sorted(grids, key=lambda g: g.ys[0]):
-        prev = out[-1] if out else None
-        if prev is not None and len(prev.xs) == len(g.xs) and \
-                all(abs(a - b) <= s.same_columns * em for a, b in zip(prev.xs, g.xs)) and \
-                0 <= g.ys[0] - prev.ys[-1] and _rows_between(prev, g, chars, em, s):
-            out[-1] = _joined(prev, g)
-            continue
-        out.append(g)
-    for i, g in enumerate(out):
-        below = columnar_extent(chars, g.xs[0], g.xs[-1], g.ys[-1], +1, em, s, 1) if g.shaded_only else None
-        if below is not None and below > g.ys[-1] + 0.5 * em and \
-                not any(o.ys[0] < below + 0.5 * em and o.ys[0] > g.ys[-1] for o in out[i + 1:]):
-            out[i] = _joined(g, Grid(list(g.xs), [below, below], [], g.source), below)
-    return out
-
-
-def _rows_between(a: Grid, b: Grid, chars: list[Ch], em: float, s: TableSettings) -> bool:
-    gap = [c for c in chars if a.ys[-1] < c.cy < b.ys[0]]
-    if not gap:
-        return b.ys[0] - a.ys[-1] <= 0.5 * em          # touching: one grid drawn in two parts
-    if any(c.x0 < a.xs[0] - 0.5 * em or c.x1 > a.xs[-1] + 0.5 * em for c in gap):
-        return False
-    return not any(_is_text_line(line, a.xs[0], a.xs[-1], em, s) for line in base_lines(gap, em))
-
-
-def _joined(a: Grid, b: Grid, bottom: Optional[float] = None) -> Grid:
-    """``a`` and ``b`` (same columns) as one grid; the band between them is one row."""
-    xs = list(a.xs)
-    ys = list(a.ys)
-    cells = list(a.cells)
-    r = a.n_rows
-    start = b.ys[0] if bottom is None else bottom
-    if start > ys[-1] + 1e-6:                           # the white row between
-        cells += [GridCell(r, c, r + 1, c + 1, (xs[c], ys[-1], xs[c + 1], start)) for c in range(len(xs) - 1)]
-        ys.append(start)
-        r += 1
-    for gc in b.cells:
-        cells.append(GridCell(gc.r0 + r, gc.c0, gc.r1 + r, gc.c1, (xs[gc.c0], gc.bbox[1], xs[gc.c1], gc.bbox[3])))
-    if b.cells:
-        ys += b.ys[1:]
-    return Grid(xs, ys, cells, a.source, a.top_drawn, b.bottom_drawn if bottom is None else False,
-                shaded_only=a.shaded_only and (b.shaded_only or not b.cells))
-
-
 # ---------------------------------------------------------------- lines and gutters
 def _baseline(line: list[Ch]) -> float:
     bs = sorted(c.bottom for c in line if not MARK.match(c.c))
@@ -319,38 +269,6 @@ def text_grids(bbox: Box, ys: list[float], chars: list[Ch], em: float, s: TableS
         if g is not None:
             out.append(g)
     return out
-
-
-def continued_area(chars: list[Ch], cols: list[float], em: float, s: TableSettings = DEFAULT) -> Optional[Box]:
-    """The area at the top of a page that goes on with a table of the previous page that
-    has no rules here (booktabs, a borderless continuation): the lines, after a running
-    header or two, whose every cell starts at one of the table's columns; prose or a line
-    outside the columns ends it."""
-    x0, x1 = cols[0], cols[-1]
-    starts = list(cols[:-1])
-    lines = base_lines([c for c in chars if c.cx >= x0 - 2 * em], em)
-    top = bottom = None
-    skipped, multi, prev = 0, 0, None
-    for line in lines:
-        ps = layout.pieces(line, em, s)
-        fits = all(any(abs(p.x0 - x) <= 0.6 * em for x in starts) for p in ps) and \
-            min(c.x0 for c in line) >= x0 - 0.5 * em and max(c.x1 for c in line) <= x1 + 0.5 * em and \
-            not _is_text_line(line, x0, x1, em, s)
-        if top is None:
-            if fits:
-                top, prev = min(c.top for c in line), _baseline(line)
-            elif skipped < 3:
-                skipped += 1
-                continue
-            else:
-                return None
-        elif not fits or _baseline(line) - prev > 2.2 * em:
-            break
-        multi += len(ps) >= 2
-        bottom, prev = max(c.bottom for c in line), _baseline(line)
-    if top is None or multi < 1:
-        return None
-    return (x0, top - 0.1 * em, x1, bottom + 0.1 * em)
 
 
 def _split_at_empty_bands(top: float, bottom: float, ys: list[float], chars: list[Ch], em: float):

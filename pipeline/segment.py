@@ -26,17 +26,14 @@ from pipeline.normalize import normalize_cell, normalize_text
 from pipeline.owners import split_owners
 from pipeline.records import (Cell, ExtractedDocument, MeasureRow, Paragraph, ScoreRow,
                               SegmentedDocument, Table, cell_owner)
+from pipeline.scores import cell_scores, has_cell_scores, prose_scores
+from pipeline.sections import Context, apply_section, section_row
 from pipeline.ticks import is_ticked, ticked_option, ticked_period
 from pipeline.vocab import load_lines
 
 MEASURE_FIELDS = {"measure", "method", "owner", "period", "result", "outcome", "issue"}
 DETAIL_FIELDS = {"method", "owner", "period", "result", "outcome"}
-SECTION_ROW_MAX = 160        # a section row ("ด้าน IIT …") is short
-_SECTION_WORDS = re.compile(r"^(ด้าน|ตัวชี้วัดที่|ส่วนที่|กลยุทธ์ที่|ยุทธศาสตร์ที่|แผนงานที่|ประเด็นที่\s*\d)")
-_INDICATOR_LABEL = re.compile(r"^\s*ตัวชี้วัด(?:ที่)?\s*\d{1,2}\s*[.:)]?\s*")
-_SCORE_IN_CELL = re.compile(r"(\d{1,3}(?:\.\d{1,2}))\s*(?:คะแนน)?\s*$")
 _BLANK = re.compile(r"[.\s…_\-–—:]*")   # leader dots of a blank form: a field not filled in
-_ITEM_SCORE = re.compile(r"ข้อ\s*([ieo])\s*(\d{1,2})\b[^\n]*?คะแนน\s*(\d{1,3}(?:\.\d{1,2})?)", re.I)
 
 
 @dataclass
@@ -144,55 +141,9 @@ def classify(table: LogicalTable) -> str:
         return "measures"
     if "method" in f and ({"result", "outcome"} & f or (ticks and "owner" in f)):
         return "measures"           # activities and what came of them, without a measure column
-    if "score" in f or ("indicator" in f and _has_cell_scores(table)):
+    if "score" in f or ("indicator" in f and has_cell_scores(table)):
         return "scores"
     return "other"
-
-
-def _has_cell_scores(table: LogicalTable) -> bool:
-    col = next((c.index for c in table.columns if c.field == "indicator"), None)
-    if col is None:
-        return False
-    hits = sum(1 for r in table.rows if _SCORE_IN_CELL.search(normalize_text(_cell_text(r.cells, col))))
-    return hits >= 2
-
-
-@dataclass
-class _Context:
-    tool: Optional[str] = None
-    indicator: Optional[str] = None
-    indicator_no: Optional[int] = None
-    section: Optional[str] = None
-
-
-def _section_row(row: SourceRow, table: LogicalTable) -> Optional[str]:
-    """The text of a row that only names a section, else None: one cell across the table,
-    or the only text of the row naming a tool, an indicator or a numbered part."""
-    texts = {normalize_cell(c.text) for c, m in zip(row.cells, row.merged or [False] * len(row.cells))
-             if c.text.strip() and not m}
-    if len(texts) != 1:
-        return None
-    text = texts.pop()
-    if len(text) > SECTION_ROW_MAX:
-        return None
-    spanning = any(c.col_span >= len(table.columns) > 1 for c in row.cells)
-    if spanning or tool_in_text(text) or _SECTION_WORDS.match(text):
-        return text
-    key_cols = {c.index for c in table.columns if c.field in ("tool", "indicator")}
-    first = next(i for i, c in enumerate(row.cells) if c.text.strip())
-    if first not in key_cols and indicator_from_text(text) and len(table.columns) > 2:
-        return text
-    return None
-
-
-def _apply_section(text: str, ctx: _Context) -> None:
-    tool = tool_in_text(text)
-    no = indicator_from_text(text, tool or ctx.tool)
-    if tool:
-        ctx.tool, ctx.indicator, ctx.indicator_no = tool, None, None
-    if no:  # the framework fixes each indicator's tool; the name is stored without its label
-        ctx.indicator_no, ctx.indicator, ctx.tool = no, _INDICATOR_LABEL.sub("", text) or text, indicator_tool(no)
-    ctx.section = text
 
 
 def _key_column(table: LogicalTable) -> Optional[int]:
@@ -220,7 +171,7 @@ def _groups(table: LogicalTable) -> list[SourceRow]:
     tool_cols = [c.index for c in table.columns if c.field in ("tool", "indicator")]
     groups: list[SourceRow] = []
     for row in table.rows:
-        section = _section_row(row, table)
+        section = section_row(row, table)
         if section:
             groups.append(SourceRow([], row.line, row.page, section=section))
             continue
@@ -239,14 +190,14 @@ def measure_rows(table: LogicalTable, warnings: list[str],
                  ticked: Optional[dict[int, list[tuple]]] = None) -> list[MeasureRow]:
     """Measure rows of a measures table. ``ticked`` collects, by id of the row, the
     ticked period columns: they are dated once the fiscal year is known."""
-    ctx = _Context()
+    ctx = Context()
     has_result = any(c.field == "result" for c in table.columns)
     tick_cols = [c for c in table.columns if c.kind == "tick"]
     status_cols = [c for c in table.columns if c.kind == "status"]
     rows: list[MeasureRow] = []
     for g in _groups(table):
         if g.section is not None:
-            _apply_section(g.section, ctx)
+            apply_section(g.section, ctx)
             continue
         values: dict[str, list[str]] = {}
         raw: dict[str, dict] = {}
@@ -309,48 +260,6 @@ def _status(g: SourceRow, table: LogicalTable, status_cols: list[Column]) -> Opt
     return None
 
 
-def _cell_scores(table: LogicalTable) -> list[ScoreRow]:
-    """Indicator scores from a scores table: the score in its own column or at the end of
-    the indicator cell; an empty tool cell means the tool of the row above."""
-    ind_col = next((c.index for c in table.columns if c.field == "indicator"), None)
-    score_col = next((c.index for c in table.columns if c.field == "score"), None)
-    tool_col = next((c.index for c in table.columns if c.field == "tool"), None)
-    if ind_col is None:
-        return []
-    out, ctx = [], _Context()
-    for row in table.rows:
-        section = _section_row(row, table)
-        if section:
-            _apply_section(section, ctx)
-            continue
-        if tool_col is not None and _cell_text(row.cells, tool_col).strip():
-            ctx.tool = tool_in_text(normalize_text(_cell_text(row.cells, tool_col))) or ctx.tool
-        name = normalize_cell(_cell_text(row.cells, ind_col))
-        score_text = normalize_text(_cell_text(row.cells, score_col)) if score_col is not None else name
-        m = _SCORE_IN_CELL.search(score_text) if score_text else None
-        if not m:
-            continue
-        name_only = name[:m.start()].strip() if score_col is None else name
-        tool = tool_in_text(name_only) or ctx.tool
-        no = indicator_from_text(name_only, tool)
-        out.append(ScoreRow(year=None, tool=tool or (indicator_tool(no) if no else None), indicator_no=no,
-                            indicator=name_only or None, item_code=None, score=float(m.group(1)), page=row.page))
-    return out
-
-
-def prose_scores(paragraphs: list[Paragraph]) -> list[ScoreRow]:
-    """Item scores quoted in prose: "ข้อ i๑๐ … คะแนน ๖๓.๒๒" (i/e/o = IIT/EIT/OIT)."""
-    out = []
-    for p in paragraphs:
-        text = normalize_text(p.text)
-        for m in _ITEM_SCORE.finditer(text):
-            letter = m.group(1).lower()
-            out.append(ScoreRow(year=None, tool={"i": "IIT", "e": "EIT", "o": "OIT"}[letter], indicator_no=None,
-                                indicator=None, item_code=f"{letter}{int(m.group(2))}",
-                                score=float(m.group(3)), page=p.page))
-    return out
-
-
 def _why_empty(tables: list[LogicalTable]) -> str:
     """The reason a document has no measure table, for a person reading the warnings."""
     kinds = [t for t in tables if t.fields()]
@@ -401,7 +310,7 @@ def segment(doc: ExtractedDocument) -> SegmentedDocument:
                 warnings.append(f"table {t.no}: unknown column header(s) kept in raw: " + ", ".join(unknown))
             measures.extend(measure_rows(t, warnings, ticked))
         if t.kind in ("scores", "measures"):
-            scores.extend(_cell_scores(t))
+            scores.extend(cell_scores(t))
     scores.extend(prose_scores([p for _, p in paragraphs]))
     facts = document_facts(_once(p for _, p in paragraphs), measures)
     for s in scores:
