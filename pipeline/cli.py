@@ -3,6 +3,8 @@
   ita ingest PATH...                 load reports (PDF, DOCX, TXT; folders or files) into DuckDB
   ita query "SQL"                    run read-only SQL, print a table / csv / json / markdown
   ita show FILE_OR_DOC_ID            one document's rows and warnings, to check by eye
+  ita ingest PATH... --out DATASET   the same as Parquet shards (--engine dask|ray: on a cluster)
+  ita load DATASET                   a dataset of Parquet shards into DuckDB
   ita export --out DIR               measures, documents, scores, findings as xlsx / csv / parquet
   ita dupes                          ranked copy-paste findings
   ita report --out audit.html        static HTML audit report
@@ -51,6 +53,8 @@ def cmd_ingest(a) -> int:
     from pipeline.ingest import ingest
     from pipeline.query import check_db_path
     from pipeline.termout import print_lines
+    if a.out or a.engine != "local":               # a dataset of Parquet shards (pipeline.dataset_ingest)
+        return cmd_ingest_dataset(a)
     check_db_path(_db(a), must_exist=False)
     kwargs = dict(prune=a.prune, progress=not a.no_progress and sys.stderr.isatty() or a.progress,
                   dupes=not a.no_dupes, ocr=not a.no_ocr, retry_failed=a.retry_failed)
@@ -63,6 +67,39 @@ def cmd_ingest(a) -> int:
         raise UsageError(str(e)) from None
     print_lines(summary.lines())
     return summary.exit_code
+
+
+def cmd_ingest_dataset(a) -> int:
+    from pipeline.dataset import DatasetBusy
+    from pipeline.dataset_ingest import EngineError, ingest_dataset
+    from pipeline.termout import print_lines
+    if not a.out:
+        raise UsageError(f"--engine {a.engine} writes a dataset of Parquet shards: give --out DATASET/ "
+                         "(then `ita load DATASET --db FILE`)")
+    if a.db:
+        raise UsageError("give --out DATASET or --db FILE, not both (`ita load DATASET --db FILE` loads a dataset)")
+    kwargs = {k: getattr(a, k) for k in ("workers", "timeout", "memory_mb") if getattr(a, k) is not None}
+    try:
+        summary = ingest_dataset(a.paths, a.out, engine=a.engine, scheduler=a.scheduler, prune=a.prune,
+                                 progress=not a.no_progress and sys.stderr.isatty() or a.progress,
+                                 ocr=not a.no_ocr, **kwargs)
+    except (FileNotFoundError, ValueError, EngineError, DatasetBusy) as e:
+        raise UsageError(str(e)) from None
+    print_lines(summary.lines())
+    return summary.exit_code
+
+
+def cmd_load(a) -> int:
+    from pipeline.dataset_load import load_dataset
+    from pipeline.query import check_db_path
+    from pipeline.termout import print_lines
+    check_db_path(_db(a), must_exist=False)
+    try:
+        summary = load_dataset(a.dataset, _db(a), dupes=not a.no_dupes)
+    except FileNotFoundError as e:
+        raise UsageError(str(e)) from None
+    print_lines(summary.lines())
+    return 0
 
 
 def cmd_query(a) -> int:
@@ -193,6 +230,7 @@ def _wide(s) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from pipeline.engines import ENGINES
     from pipeline.export import FORMATS as EXPORT_FORMATS, TABLES
     from pipeline.termout import FORMATS
     common = Parser(add_help=False)
@@ -216,7 +254,21 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-dupes", action="store_true", help="skip recomputing copy-paste findings")
     s.add_argument("--no-ocr", action="store_true", help="do not OCR scanned PDFs (they get status needs_ocr)")
     s.add_argument("--retry-failed", action="store_true", help="read again unchanged files that failed by time or memory limit")
+    s.add_argument("--engine", choices=ENGINES, default="local",
+                   help="where documents are read: local worker processes (default), or a Dask or Ray cluster")
+    s.add_argument("--scheduler", metavar="ADDRESS", help="a running cluster: Dask scheduler (tcp://HOST:8786) or "
+                   "Ray address (HOST:6379); default: a local cluster for the run")
+    s.add_argument("--out", metavar="DATASET", help="write a dataset of Parquet shards to this folder instead of "
+                   "--db (needed by --engine dask and ray; load it with `ita load`)")
     s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("load", parents=[common], help="load a dataset of Parquet shards into the database",
+                       description="Load the dataset that `ita ingest --out DATASET` wrote into one DuckDB file, "
+                       "then compute the copy findings. Documents already loaded are skipped; a document's rows "
+                       "are replaced as a whole.", epilog=EPILOG)
+    s.add_argument("dataset", metavar="DATASET", help="the dataset folder")
+    s.add_argument("--no-dupes", action="store_true", help="skip recomputing copy-paste findings")
+    s.set_defaults(func=cmd_load)
 
     s = sub.add_parser("query", parents=[common], help="run read-only SQL against the database",
                        description="Run SQL on a read-only connection that cannot read or write files, attach "

@@ -158,15 +158,9 @@ def _stale_findings_docs(con) -> list[str]:
     return [r[0] for r in con.execute("select doc_id from documents where ingested_at >= ?", [since]).fetchall()]
 
 
-def ingest(paths: Iterable[str], db: str, *, prune: bool = False, progress: bool = True,
-           dupes: bool = True, ocr: bool = True, workers: Optional[int] = None,
-           timeout: Optional[float] = None, memory_mb: Optional[int] = None,
-           retry_failed: bool = False) -> Summary:
-    """Raises FileNotFoundError for a missing input, ValueError for bad limits,
-    load.DatabaseBusy when another process holds the database, KeyboardInterrupt on Ctrl-C
-    (after stopping the workers; everything written so far is kept)."""
-    started = time.time()
-    summary = Summary(ocr=ocr)
+def check_limits(workers: Optional[int], timeout: Optional[float], memory_mb: Optional[int]
+                 ) -> tuple[int, float, int]:
+    """The run's (workers, timeout, memory_mb) with defaults; ValueError for bad ones."""
     workers = (os.cpu_count() or 1) if workers is None else workers
     if workers < 1:
         raise ValueError("--workers must be at least 1")
@@ -176,6 +170,19 @@ def ingest(paths: Iterable[str], db: str, *, prune: bool = False, progress: bool
     memory_mb = DEFAULT_MEMORY_MB if memory_mb is None else memory_mb
     if memory_mb and memory_mb < MIN_MEMORY_MB:
         raise ValueError(f"--memory-mb must be 0 (no limit) or at least {MIN_MEMORY_MB}")
+    return workers, timeout, memory_mb
+
+
+def ingest(paths: Iterable[str], db: str, *, prune: bool = False, progress: bool = True,
+           dupes: bool = True, ocr: bool = True, workers: Optional[int] = None,
+           timeout: Optional[float] = None, memory_mb: Optional[int] = None,
+           retry_failed: bool = False) -> Summary:
+    """Raises FileNotFoundError for a missing input, ValueError for bad limits,
+    load.DatabaseBusy when another process holds the database, KeyboardInterrupt on Ctrl-C
+    (after stopping the workers; everything written so far is kept)."""
+    started = time.time()
+    summary = Summary(ocr=ocr)
+    workers, timeout, memory_mb = check_limits(workers, timeout, memory_mb)
     found = discover(paths)
     summary.notes += found.notes
     with temp_files_in(run_dir()):              # made (and old runs swept) before forking workers

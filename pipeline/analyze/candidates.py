@@ -82,6 +82,16 @@ def shingle_hashes(norms: Sequence[str], k: int = K) -> tuple[np.ndarray, np.nda
 
 
 
+def segment_offsets(flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Where each content-defined segment starts in flat (a passage's first shingle, and
+    every shingle whose hash is 0 mod SEGMENT_MOD), then len(flat): segments depend on a
+    passage's own text only, so a task can compute a document's (pipeline.analyze.signatures).
+    (No per-shingle owner/position arrays: at 100k passages they cost ~0.5 GB.)"""
+    boundary = (flat % np.uint64(SEGMENT_MOD)) == 0
+    boundary[offsets[:-1][np.diff(offsets) > 0]] = True
+    return np.append(np.flatnonzero(boundary), len(flat)).astype(np.int64)
+
+
 @dataclass
 class Candidates:
     pairs: np.ndarray            # (m, 2) int64 passage indices, a < b
@@ -98,14 +108,8 @@ def candidate_pairs(flat: np.ndarray, offsets: np.ndarray, *,
     signatures: the MinHash function (the bench swaps in another engine)."""
     n = len(offsets) - 1
     counts = np.diff(offsets)
-    # content-defined segment boundaries (positions where a new segment starts)
-    # (no per-shingle owner/position arrays: at 100k passages they cost ~0.5 GB)
-    boundary = (flat % np.uint64(SEGMENT_MOD)) == 0
-    boundary[offsets[:-1][counts > 0]] = True
-    seg_start = np.flatnonzero(boundary)
-    del boundary
-    seg_owner = np.searchsorted(offsets, seg_start, side="right") - 1
-    seg_off = np.append(seg_start, len(flat)).astype(np.int64)
+    seg_off = segment_offsets(flat, offsets)
+    seg_owner = np.searchsorted(offsets, seg_off[:-1], side="right") - 1
     TIMINGS["cand_segments"] = time.perf_counter()
     seg_sig = signatures(flat, seg_off)
     TIMINGS["cand_minhash"] = time.perf_counter()

@@ -25,8 +25,9 @@ from pipeline.analyze import boilerplate, direction, roles, store
 from pipeline.analyze.candidates import candidate_pairs, shingle_hashes
 from pipeline.analyze.files import identical_file_findings
 from pipeline.analyze.generic import generic_findings
-from pipeline.analyze.minhash import TIMINGS
+from pipeline.analyze.minhash import TIMINGS, minhash_signatures
 from pipeline.analyze.names import name_findings
+from pipeline.analyze.signatures import stored_signatures
 from pipeline.analyze.store import PRIORITY, Finding, finding_id
 from pipeline.analyze.textkey import as_written, compare_key, compare_key_with_map
 from pipeline.analyze.verify import shared_runs, verify_pairs
@@ -67,7 +68,8 @@ def recompute(con, changed_doc_ids: Optional[list[str]] = None) -> dict:
         cs = set(changed)
         active = np.array([r[1] in cs for r in rows], dtype=bool)
     TIMINGS["start"] = time.perf_counter()
-    cands = candidate_pairs(flat, offsets, group=group, active=active)
+    stored = stored_signatures(con, [r[0] for r in rows], compared, offsets)   # from a dataset's tasks
+    cands = candidate_pairs(flat, offsets, group=group, active=active, signatures=stored or minhash_signatures)
     TIMINGS["candidates"] = time.perf_counter()
     ver = verify_pairs(flat, offsets, cands.pairs)
     TIMINGS["verify"] = time.perf_counter()

@@ -22,10 +22,11 @@ from pipeline.paths import display_path
 _COPY_MARK = re.compile(r"(?:\(\d+\)|copy|สำเนา|final|new|[-_ .\d]+)", re.I)
 
 
-def record_files(con, sources: Sequence) -> None:
-    """Upsert one row per path (SourceFile: path, sha256, size, doc_id). first_seen is kept
-    while a path keeps its bytes. Rows of paths that are gone and whose content is no longer
-    stored are dropped."""
+FILE_COLUMNS = ("path", "sha256", "doc_id", "size", "mtime", "first_seen")
+
+
+def file_rows(sources: Sequence) -> list[tuple]:
+    """A files row (FILE_COLUMNS) for each SourceFile, with its modification time now."""
     now = datetime.now()
     rows = []
     for s in sources:
@@ -34,8 +35,20 @@ def record_files(con, sources: Sequence) -> None:
         except OSError:
             mtime = None
         rows.append((display_path(s.path), s.sha256, s.doc_id, s.size, mtime, now))   # as documents stores it
+    return rows
+
+
+def record_files(con, sources: Sequence) -> None:
+    """Upsert one row per path (SourceFile: path, sha256, size, doc_id). first_seen is kept
+    while a path keeps its bytes. Rows of paths that are gone and whose content is no longer
+    stored are dropped."""
+    upsert_files(con, file_rows(sources))
+
+
+def upsert_files(con, rows: Sequence[tuple]) -> None:
+    """record_files() for rows made elsewhere (file_rows(); a dataset's files shards)."""
     if rows:
-        df = pd.DataFrame(rows, columns=["path", "sha256", "doc_id", "size", "mtime", "first_seen"]).astype(object)
+        df = pd.DataFrame(list(rows), columns=list(FILE_COLUMNS)).astype(object)
         con.register("_files_new", df)
         try:
             con.execute("""INSERT INTO files SELECT path, sha256, doc_id, size, mtime, first_seen FROM _files_new

@@ -36,6 +36,23 @@ def minhash_signatures(flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     sig[empty] = np.uint32(0xFFFFFFFF)
     return sig
 
+# rensa hands 256 rows or more to its thread pool, which deadlocks in a process forked
+# after its parent used that pool; a document's rows in smaller batches stay on its serial path
+SERIAL_ROWS = 128
+
+
+def serial_signatures(flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """minhash_signatures() for a forked worker (a document at a time): the same values,
+    computed without rensa's thread pool."""
+    flat = np.ascontiguousarray(flat, dtype=np.uint64)
+    offsets = np.asarray(offsets, dtype=np.int64)
+    sig = np.empty((len(offsets) - 1, NUM_PERM), dtype=np.uint32)
+    for s, part in _rensa_batches(flat, offsets, step=SERIAL_ROWS):
+        sig[s:s + len(part)] = part
+    sig[offsets[1:] == offsets[:-1]] = np.uint32(0xFFFFFFFF)
+    return sig
+
+
 PARALLEL_MIN_ROWS = 200_000   # below this a second process costs more than it saves
 
 

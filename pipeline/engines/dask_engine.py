@@ -1,0 +1,98 @@
+"""The Dask engine (distributed): batches of documents as tasks on a Dask cluster.
+
+--scheduler tcp://HOST:8786 uses a running cluster (`dask scheduler`, `dask worker ADDRESS`
+on each machine, with ita-measures installed and the reports at the same path everywhere);
+without it a LocalCluster of --workers processes is started for the run and stopped after.
+A task whose worker dies is rerun elsewhere by the scheduler (distributed.scheduler.
+allowed-failures, default 3 tries); after that its documents fail with "worker lost".
+"""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Optional
+
+from pipeline.engines import ClusterEngine, EngineError
+from pipeline.engines.task import BatchResult, Limits, run_batch
+
+CONNECT_SECONDS = 10
+
+
+def _probe() -> str:
+    """Run on every worker before the run: the pipeline imports there."""
+    import pipeline.engines.task  # noqa: F401
+    from pipeline.cli import _version
+    return _version()
+
+
+class DaskEngine(ClusterEngine):
+    name = "dask"
+
+    def __init__(self, limits: Limits, scheduler: Optional[str], workers: Optional[int]):
+        super().__init__(limits)
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise EngineError("--engine dask needs Dask: pip install 'ita-measures[dask]'") from None
+        self.cluster = None
+        if scheduler:
+            try:
+                self.client = Client(scheduler, timeout=CONNECT_SECONDS)
+            except (OSError, TimeoutError, ValueError) as e:
+                raise EngineError(f"cannot reach the Dask scheduler at {scheduler} ({type(e).__name__}: {e}); "
+                                  "start it with `dask scheduler` and workers with `dask worker ADDRESS`") from None
+        else:
+            # one thread per worker process: each reads one document at a time, as the local pool
+            self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                        processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+            self.client = Client(self.cluster)
+        try:
+            self._check_workers()
+        except BaseException:
+            self.close()
+            raise
+
+    def _check_workers(self) -> None:
+        from pipeline.cli import _version
+        if not self.slots:
+            self.client.wait_for_workers(1, timeout=CONNECT_SECONDS * 3)
+        try:
+            versions = self.client.run(_probe)
+        except Exception as e:  # noqa: BLE001 - e.g. ModuleNotFoundError on a worker
+            raise EngineError(f"the Dask workers cannot run the pipeline ({type(e).__name__}: {e}); "
+                              "install ita-measures on every worker machine") from None
+        wrong = sorted(w for w, v in versions.items() if v != _version())
+        if wrong:
+            raise EngineError(f"Dask worker(s) {', '.join(wrong)} run ita-measures {versions[wrong[0]]}, "
+                              f"this machine {_version()}: install the same version everywhere")
+
+    @property
+    def slots(self) -> int:
+        return sum(self.client.nthreads().values())
+
+    def _submit(self, batch):
+        return self.client.submit(run_batch, batch, self.limits, pure=False)
+
+    def _wait(self, handles: list, timeout: Optional[float]) -> list:
+        from distributed import wait
+        try:
+            return list(wait(handles, timeout=timeout, return_when="FIRST_COMPLETED").done)
+        except TimeoutError:
+            return []
+
+    def _result(self, handle) -> BatchResult:
+        try:
+            return handle.result()
+        finally:
+            handle.release()
+
+    def _lost(self, exc: Exception) -> bool:
+        from distributed import KilledWorker
+        return isinstance(exc, KilledWorker)
+
+    def close(self) -> None:
+        try:
+            self.client.close()
+        finally:
+            if self.cluster is not None:
+                self.cluster.close()

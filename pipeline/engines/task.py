@@ -1,0 +1,123 @@
+"""The per-document work of a dataset ingest, and how an engine's worker runs it.
+
+dataset_task is pipeline.ingest._task (extract -> segment -> rows, the same statuses and
+errors) plus the document's passage facts and MinHash signatures (pipeline.analyze.
+signatures), so the copy analysis after `ita load` needs no MinHash of its own.
+
+run_batch is what a Dask or Ray task calls on its worker: it runs dataset_task for a batch
+of documents in a sandbox, a pipeline.workers.Pool of one process per worker thread, so
+each document gets the local engine's time and memory limits and a document that crashes
+its reader costs one process, not the engine's worker (whose death the engine retries).
+
+Test-only hook: ITA_TEST_BATCH_MARK=<folder> makes run_batch write a file named after its
+process id into that folder and wait a second before working, so a test can kill a worker
+in the middle of a batch. Never set it in normal use.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from pipeline import load
+from pipeline.analyze.signatures import document_signatures
+from pipeline.records import SourceFile
+from pipeline.workers import Pool, TaskFailed
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What every task of a run is given: OCR on or off, the per-document limits."""
+    ocr: bool = True
+    timeout: Optional[float] = None
+    memory_mb: Optional[int] = None
+
+
+@dataclass
+class DocResult:
+    """dataset_task's answer: ingest's _Done plus the passages' facts and signatures."""
+    done: object                                    # pipeline.ingest._Done
+    passage_facts: list = field(default_factory=list)   # (passage_id, norm_chars, role)
+    minhash: list = field(default_factory=list)         # signatures.MINHASH_COLUMNS rows
+
+
+def dataset_task(arg: tuple[SourceFile, bool]):
+    """One file -> DocResult, or TaskFailed (the local engine's errors)."""
+    from pipeline.ingest import _task
+    done = _task(arg)
+    if isinstance(done, TaskFailed):
+        return done
+    facts, minhash = document_signatures(done.rows.rows, load.COLUMNS)
+    return DocResult(done, facts, minhash)
+
+
+def missing_file(src: SourceFile) -> Optional[TaskFailed]:
+    """A file this worker cannot see: the reports must be at the same path on every worker."""
+    if os.path.exists(src.path):
+        return None
+    return TaskFailed(f"worker {socket.gethostname()} cannot see this file: the reports must be at the same "
+                      "path on every worker (a shared folder)")
+
+
+_local = threading.local()
+
+
+def _sandbox(limits: Limits) -> Pool:
+    """This thread's pool of one process, started once per thread (warm, as the local
+    engine's workers are)."""
+    pool = getattr(_local, "pool", None)
+    if pool is not None and _local.limits == limits:
+        return pool
+    if pool is not None:
+        pool.close()
+    os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+    from pipeline.ingest import warm_up
+    warm_up()
+    # Dask's nanny starts its workers as daemonic processes, which multiprocessing forbids
+    # to have children; the sandbox's process dies with its parent anyway (pipeline.workers)
+    if mp.current_process().daemon:
+        mp.current_process().daemon = False
+    _local.pool, _local.limits = Pool(dataset_task, 1, timeout=limits.timeout, memory_mb=limits.memory_mb), limits
+    return _local.pool
+
+
+def _peak_mb(pid: int) -> int:
+    """Peak resident size (VmHWM) of a process, in MB; 0 when unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) >> 10
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+@dataclass
+class BatchResult:
+    results: list                                   # (key, DocResult | TaskFailed)
+    worker_peak_mb: int = 0                         # the engine's worker process
+    reader_peak_mb: int = 0                         # its sandbox process (the reading)
+
+
+def run_batch(batch: list[tuple[int, SourceFile]], limits: Limits) -> BatchResult:
+    """Run on an engine's worker: every document of the batch, each with the limits."""
+    mark = os.environ.get("ITA_TEST_BATCH_MARK")
+    if mark:                                        # test-only, see module doc
+        Path(mark, f"{os.getpid()}-{time.monotonic_ns()}").write_text(str(os.getpid()))
+        time.sleep(1.0)
+    out, todo = [], []
+    for key, src in batch:
+        err = missing_file(src)
+        if err is not None:
+            out.append((key, err))
+        else:
+            todo.append((key, (src, limits.ocr)))
+    pool = _sandbox(limits)
+    out += list(pool.imap(todo))
+    reader = max((_peak_mb(w.proc.pid) for w in pool.workers if w.proc.pid), default=0)
+    return BatchResult(out, _peak_mb(os.getpid()), reader)
