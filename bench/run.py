@@ -5,6 +5,7 @@
   dupes   copy-paste candidates + verification at 10k / 30k / 100k passages, naive all-pairs at 10k
   stress  peak memory of parent and workers on a 300 MB TXT, a 100k-row TXT, a 20000 pt PDF page
   ocr     scans: seconds per page by stage at 150 / 200 / 300 dpi, gold score at each, 1 vs all workers
+  engines the 1,000 documents by engine (local pool into DuckDB, local/dask/ray into Parquet shards), ita load
 
 Run one part with `make bench ARGS=pdf`; `stress` runs only when named. Options after a part
 go to it (`make bench ARGS="pdf --repeat 3"`).
@@ -16,7 +17,7 @@ import sys
 import time
 
 PARTS = {"ingest": "bench.ingest_bench", "pdf": "bench.pdf_bench", "dupes": "bench.dupes_bench",
-         "stress": "bench.stress_bench", "ocr": "bench.ocr_bench"}
+         "stress": "bench.stress_bench", "ocr": "bench.ocr_bench", "engines": "bench.engines_bench"}
 
 
 def main(argv: list[str]) -> int:

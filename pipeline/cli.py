@@ -82,7 +82,7 @@ def cmd_ingest_dataset(a) -> int:
     try:
         summary = ingest_dataset(a.paths, a.out, engine=a.engine, scheduler=a.scheduler, prune=a.prune,
                                  progress=not a.no_progress and sys.stderr.isatty() or a.progress,
-                                 ocr=not a.no_ocr, **kwargs)
+                                 ocr=not a.no_ocr, dupes=not a.no_dupes, **kwargs)
     except (FileNotFoundError, ValueError, EngineError, DatasetBusy) as e:
         raise UsageError(str(e)) from None
     print_lines(summary.lines())
@@ -251,7 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--memory-mb", type=int, dest="memory_mb", metavar="MB", help="memory limit per worker (default: 2048)")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
-    s.add_argument("--no-dupes", action="store_true", help="skip recomputing copy-paste findings")
+    s.add_argument("--no-dupes", action="store_true", help="skip recomputing copy-paste findings (with --out: "
+                   "no MinHash signatures in the tasks)")
     s.add_argument("--no-ocr", action="store_true", help="do not OCR scanned PDFs (they get status needs_ocr)")
     s.add_argument("--retry-failed", action="store_true", help="read again unchanged files that failed by time or memory limit")
     s.add_argument("--engine", choices=ENGINES, default="local",

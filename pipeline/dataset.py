@@ -65,7 +65,7 @@ def batch_of(path: Path) -> str:
 
 def sql_list(paths: Sequence[Path]) -> str:
     """A DuckDB list literal of file names."""
-    return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+    return "[" + ", ".join(_quote(str(p)) for p in paths) + "]"
 
 
 def is_dataset(folder: Path) -> bool:
@@ -133,13 +133,12 @@ class ShardWriter:
         return f"{self.run}-{self.seq:06d}"
 
     def _copy(self, table: str, query: str, batch: str) -> None:
-        if not self.con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]:
+        if not self.con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0]:
             return
         d = self.folder / table
         d.mkdir(parents=True, exist_ok=True)
         tmp = d / f".part-{batch}.parquet.tmp"
-        self.con.execute(f"COPY ({query}) TO '{str(tmp).replace(chr(39), chr(39) * 2)}' "
-                         "(FORMAT parquet, COMPRESSION zstd)")
+        self.con.execute(f"COPY ({query}) TO {_quote(str(tmp))} (FORMAT parquet, COMPRESSION zstd)")
         os.replace(tmp, d / f"part-{batch}.parquet")
 
     def write(self, docs: list, passage_facts: list, minhash: list) -> str:
@@ -213,17 +212,14 @@ def _rewrite_without(con, path: Path, doc_ids: list[str]) -> None:
     """Rewrite a shard without the rows of doc_ids (removed when nothing is left)."""
     if not path.exists():
         return
-    src = sql_list([path])
-    con.register("_drop_ids", pd.DataFrame({"doc_id": doc_ids}))
-    try:
-        keep = con.execute(f"SELECT count(*) FROM read_parquet({src}) WHERE doc_id NOT IN "
-                           "(SELECT doc_id FROM _drop_ids)").fetchone()[0]
-        if not keep:
-            path.unlink()
-            return
-        tmp = path.with_name("." + path.name + ".tmp")
-        con.execute(f"COPY (SELECT * FROM read_parquet({src}) WHERE doc_id NOT IN (SELECT doc_id FROM _drop_ids)) "
-                    f"TO '{str(tmp).replace(chr(39), chr(39) * 2)}' (FORMAT parquet, COMPRESSION zstd)")
-        os.replace(tmp, path)
-    finally:
-        con.unregister("_drop_ids")
+    rows = f"FROM read_parquet({sql_list([path])}) WHERE doc_id NOT IN ({', '.join(map(_quote, doc_ids))})"
+    if not con.execute(f"SELECT count(*) {rows}").fetchall()[0][0]:
+        path.unlink()
+        return
+    tmp = path.with_name("." + path.name + ".tmp")
+    con.execute(f"COPY (SELECT * {rows}) TO {_quote(str(tmp))} (FORMAT parquet, COMPRESSION zstd)")
+    os.replace(tmp, path)
+
+
+def _quote(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"

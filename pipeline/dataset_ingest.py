@@ -23,7 +23,7 @@ from typing import Iterable, Optional
 from pipeline import dataset, load
 from pipeline.analyze.files import file_rows
 from pipeline.engines import EngineError, open_engine
-from pipeline.engines.task import DocResult, Limits
+from pipeline.engines.task import DocResult, TaskOptions
 from pipeline.ingest import Summary, _count, _Done, _plan, _progress, check_limits, discover
 from pipeline.records import SourceFile
 from pipeline.workers import TaskFailed
@@ -55,15 +55,17 @@ def check_out_folder(out: str) -> Path:
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"--out {out} is a file: give a folder for the dataset")
-    if folder.is_dir() and any(folder.iterdir()) and not any((folder / t).is_dir() for t in dataset.TABLES):
+    if (folder.is_dir() and any(p.name != ".lock" for p in folder.iterdir())
+            and not any((folder / t).is_dir() for t in dataset.TABLES)):
         raise ValueError(f"--out {out} is a folder that holds other files, not a dataset: give a new or empty folder")
     return folder
 
 
 def ingest_dataset(paths: Iterable[str], out: str, *, engine: str = "local", scheduler: Optional[str] = None,
-                   prune: bool = False, progress: bool = True, ocr: bool = True, workers: Optional[int] = None,
-                   timeout: Optional[float] = None, memory_mb: Optional[int] = None) -> DatasetSummary:
-    """Raises FileNotFoundError for a missing input, ValueError for bad limits or --out,
+                   prune: bool = False, progress: bool = True, ocr: bool = True, dupes: bool = True,
+                   workers: Optional[int] = None, timeout: Optional[float] = None,
+                   memory_mb: Optional[int] = None) -> DatasetSummary:
+    """dupes=False: no MinHash signatures in the tasks (`ita load` computes them). Raises FileNotFoundError for a missing input, ValueError for bad limits or --out,
     EngineError when the engine cannot start, dataset.DatasetBusy when another ingest
     writes the dataset, KeyboardInterrupt on Ctrl-C (after writing what has arrived)."""
     started = time.time()
@@ -88,7 +90,8 @@ def ingest_dataset(paths: Iterable[str], out: str, *, engine: str = "local", sch
             failed = [(src, _Done(load.document_rows(src, status="failed", error=err))) for src, err in unreadable]
             if todo or failed:
                 _run(writer, todo, failed, summary, engine=engine, scheduler=scheduler, workers=workers,
-                     limits=Limits(ocr, timeout or None, memory_mb or None), progress=progress)
+                     options=TaskOptions(ocr, timeout or None, memory_mb or None, signatures=dupes),
+                     progress=progress)
         finally:
             writer.close()
             dataset.tidy(folder, drop=gone)
@@ -103,14 +106,14 @@ def counts(folder: Path) -> tuple[int, int]:
     import duckdb
     con = duckdb.connect(":memory:")
     try:
-        return tuple(con.execute(f"select count(*) from read_parquet({dataset.sql_list(ps)})").fetchone()[0]
+        return tuple(con.execute(f"select count(*) from read_parquet({dataset.sql_list(ps)})").fetchall()[0][0]
                      if ps else 0 for ps in (dataset.shards(folder, "documents"), dataset.shards(folder, "measures")))
     finally:
         con.close()
 
 
 def _run(writer, todo: list[SourceFile], failed: list, summary: DatasetSummary, *, engine, scheduler, workers,
-         limits: Limits, progress: bool) -> None:
+         options: TaskOptions, progress: bool) -> None:
     batch: list[tuple[SourceFile, DocResult]] = [(src, DocResult(done)) for src, done in failed]
     bar = _progress(len(todo) + len(failed), progress)
     bar.update(len(failed), failed=len(failed))
@@ -120,7 +123,7 @@ def _run(writer, todo: list[SourceFile], failed: list, summary: DatasetSummary, 
         if todo:
             todo.sort(key=lambda s: -s.size)                       # largest first: no long tail
             by_key = dict(enumerate(todo))
-            eng = open_engine(engine, limits, scheduler=scheduler, workers=min(workers, len(todo)))
+            eng = open_engine(engine, options, scheduler=scheduler, workers=min(workers, len(todo)))
             summary.workers, summary.engine_start_seconds = eng.slots, eng.start_seconds
             n_failed = len(failed)
             for item in eng.imap(list(by_key.items()), tick=1.0):

@@ -79,7 +79,7 @@ def load_dataset(folder: str, db: str, *, dupes: bool = True) -> LoadSummary:
                                              AND d.ingested_at = l.ingested_at
                         WHERE d.doc_id IS NULL""")
         live = con.execute(f"SELECT count(*) FROM ({dataset.LIVE_DOCUMENTS.format(files=dataset.sql_list(docs))})"
-                           ).fetchone()[0]
+                           ).fetchall()[0][0]
         summary.loaded = Counter(dict(con.execute("SELECT status, count(*) FROM _changed GROUP BY status").fetchall()))
         summary.unchanged = live - sum(summary.loaded.values())
         batches = {b for (b,) in con.execute("SELECT DISTINCT batch FROM _changed").fetchall()}
@@ -93,7 +93,7 @@ def load_dataset(folder: str, db: str, *, dupes: bool = True) -> LoadSummary:
                 summary.findings = analysis.recompute(con, pending)
                 con.execute("DELETE FROM pending_findings")
         summary.db_documents, summary.db_measures = con.execute(
-            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM measures)").fetchone()
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM measures)").fetchall()[0]
     finally:
         con.close()
     summary.seconds = time.time() - started

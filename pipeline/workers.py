@@ -11,7 +11,7 @@ worker never corrupts shared state because nothing (no shared queue, no lock) is
       if isinstance(result, TaskFailed): ...          # result.error: a message for a person
   pool.close()
 
-Limits:
+TaskOptions:
 - time: wall-clock seconds per task, measured by the parent; the message is "timed out
   after N s".
 - memory: the parent reads each busy worker's resident memory, with the programs it started

@@ -38,7 +38,7 @@ def minhash_signatures(flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 
 # rensa hands 256 rows or more to its thread pool, which deadlocks in a process forked
 # after its parent used that pool; a document's rows in smaller batches stay on its serial path
-SERIAL_ROWS = 128
+SERIAL_ROWS = 200
 
 
 def serial_signatures(flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:

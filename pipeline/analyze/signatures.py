@@ -82,12 +82,17 @@ def stored_signatures(con, passage_ids: Sequence[str], compared: Sequence[str],
     """The `signatures` function for candidates.candidate_pairs over these passages (in
     this order, their comparison texts and shingle offsets): a stored block where the text
     hashes the same, rensa for the rest. None when nothing is stored."""
-    if not con.execute("SELECT count(*) FROM passage_minhash").fetchone()[0]:
+    if not con.execute("SELECT count(*) FROM passage_minhash").fetchall()[0][0]:
         return None
     got = {pid: (kh, blob) for pid, kh, blob in con.execute(
         "SELECT passage_id, key_hash, minhash FROM passage_minhash "
         "WHERE doc_id IN (SELECT doc_id FROM documents)").fetchall()}
+    return signatures_from(got, passage_ids, compared, offsets)
 
+
+def signatures_from(got: dict, passage_ids: Sequence[str], compared: Sequence[str],
+                    offsets: np.ndarray) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """stored_signatures() over `got`: passage_id -> (key_hash, signature bytes)."""
     def signatures(flat: np.ndarray, seg_off: np.ndarray) -> np.ndarray:
         n, m = len(offsets) - 1, len(seg_off) - 1
         owner = np.searchsorted(offsets, seg_off[:-1], side="right") - 1

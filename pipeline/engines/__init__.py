@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 from pipeline.workers import TaskFailed
 
 if TYPE_CHECKING:                       # the engines' task imports the pipeline: `ita --help` needs none of it
-    from pipeline.engines.task import BatchResult, Limits
+    from pipeline.engines.task import BatchResult, TaskOptions
     from pipeline.records import SourceFile
 
 ENGINES = ("local", "dask", "ray")
 BATCH_DOCS = 16             # documents per cluster task: amortizes the scheduler's ~ms per task
 BATCH_BYTES = 4 << 20       # ... or fewer when they are large (a scan's pages take seconds each)
 IN_FLIGHT = 2               # batches per worker slot submitted ahead
+SLOTS_SECONDS = 10.0        # how often the cluster's size is asked again
 
 
 class EngineError(Exception):
@@ -53,8 +54,8 @@ class ClusterEngine:
     _lost (is this exception a worker lost for good?), slots and close."""
     name = "cluster"
 
-    def __init__(self, limits: Limits):
-        self.limits = limits
+    def __init__(self, options: TaskOptions):
+        self.options = options
         self.worker_peak_mb = 0
         self.reader_peak_mb = 0
 
@@ -62,13 +63,18 @@ class ClusterEngine:
     def slots(self) -> int:
         raise NotImplementedError
 
-    def imap(self, docs: Iterable[tuple[int, SourceFile]], tick: Optional[float] = None
+    def imap(self, docs: list[tuple[int, SourceFile]], tick: Optional[float] = None
              ) -> Iterator[Optional[tuple[int, object]]]:
-        todo = batches(docs)
+        slots = max(1, self.slots)
+        # small runs in small batches, so that every worker gets some
+        todo = batches(docs, max(1, min(BATCH_DOCS, len(docs) // (slots * IN_FLIGHT * 2))))
         running: dict = {}                          # handle -> batch
         exhausted = False
+        checked = time.monotonic()
         while True:
-            while not exhausted and len(running) < IN_FLIGHT * max(1, self.slots):
+            if time.monotonic() - checked > SLOTS_SECONDS:     # workers may join or leave
+                slots, checked = max(1, self.slots), time.monotonic()
+            while not exhausted and len(running) < IN_FLIGHT * slots:
                 batch = next(todo, None)
                 if batch is None:
                     exhausted = True
@@ -116,20 +122,20 @@ class ClusterEngine:
         raise NotImplementedError
 
 
-def open_engine(name: str, limits: Limits, *, scheduler: Optional[str] = None, workers: Optional[int] = None):
+def open_engine(name: str, options: TaskOptions, *, scheduler: Optional[str] = None, workers: Optional[int] = None):
     """An engine ready to imap; raises EngineError with a message for a person."""
     started = time.monotonic()
     if name == "local":
         if scheduler:
             raise EngineError("--scheduler needs --engine dask or ray (the local engine runs on this machine)")
         from pipeline.engines.local_engine import LocalEngine
-        engine = LocalEngine(limits, workers)
+        engine = LocalEngine(options, workers)
     elif name == "dask":
         from pipeline.engines.dask_engine import DaskEngine
-        engine = DaskEngine(limits, scheduler, workers)
+        engine = DaskEngine(options, scheduler, workers)
     elif name == "ray":
         from pipeline.engines.ray_engine import RayEngine
-        engine = RayEngine(limits, scheduler, workers)
+        engine = RayEngine(options, scheduler, workers)
     else:
         raise EngineError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
     engine.start_seconds = time.monotonic() - started

@@ -13,7 +13,7 @@ import os
 from typing import Optional
 
 from pipeline.engines import ClusterEngine, EngineError
-from pipeline.engines.task import BatchResult, Limits, run_batch
+from pipeline.engines.task import BatchResult, TaskOptions, run_batch
 
 CONNECT_SECONDS = 10
 
@@ -25,13 +25,35 @@ def _probe() -> str:
     return _version()
 
 
+def local_cluster(workers: int):
+    """A LocalCluster of `workers` processes of one thread (each reads one document at a
+    time, as the local pool's workers), forked from this process after warm_up: they start
+    warm in a fraction of a second instead of importing the pipeline for seconds each (and
+    a worker the nanny restarts after a crash too, hence the setting stays while it runs:
+    cluster.forking, undone on close)."""
+    import dask
+    from distributed import LocalCluster
+
+    from pipeline.ingest import warm_up
+    warm_up()
+    forking = dask.config.set({"distributed.worker.multiprocessing-method": "fork"})
+    try:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR)
+    except BaseException:
+        forking.__exit__(None, None, None)
+        raise
+    cluster.forking = forking
+    return cluster
+
+
 class DaskEngine(ClusterEngine):
     name = "dask"
 
-    def __init__(self, limits: Limits, scheduler: Optional[str], workers: Optional[int]):
-        super().__init__(limits)
+    def __init__(self, options: TaskOptions, scheduler: Optional[str], workers: Optional[int]):
+        super().__init__(options)
         try:
-            from distributed import Client, LocalCluster
+            from distributed import Client
         except ImportError:
             raise EngineError("--engine dask needs Dask: pip install 'ita-measures[dask]'") from None
         self.cluster = None
@@ -42,9 +64,7 @@ class DaskEngine(ClusterEngine):
                 raise EngineError(f"cannot reach the Dask scheduler at {scheduler} ({type(e).__name__}: {e}); "
                                   "start it with `dask scheduler` and workers with `dask worker ADDRESS`") from None
         else:
-            # one thread per worker process: each reads one document at a time, as the local pool
-            self.cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                        processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+            self.cluster = local_cluster(workers or os.cpu_count() or 1)
             self.client = Client(self.cluster)
         try:
             self._check_workers()
@@ -71,7 +91,7 @@ class DaskEngine(ClusterEngine):
         return sum(self.client.nthreads().values())
 
     def _submit(self, batch):
-        return self.client.submit(run_batch, batch, self.limits, pure=False)
+        return self.client.submit(run_batch, batch, self.options, pure=False)
 
     def _wait(self, handles: list, timeout: Optional[float]) -> list:
         from distributed import wait
@@ -96,3 +116,4 @@ class DaskEngine(ClusterEngine):
         finally:
             if self.cluster is not None:
                 self.cluster.close()
+                self.cluster.forking.__exit__(None, None, None)

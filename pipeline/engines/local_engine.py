@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Iterable, Iterator, Optional
 
-from pipeline.engines.task import Limits, dataset_task
+from pipeline.engines.task import TaskOptions, dataset_task
 from pipeline.records import SourceFile
 from pipeline.workers import Pool
 
@@ -13,18 +13,18 @@ from pipeline.workers import Pool
 class LocalEngine:
     name = "local"
 
-    def __init__(self, limits: Limits, workers: Optional[int]):
+    def __init__(self, options: TaskOptions, workers: Optional[int]):
         from pipeline.ingest import warm_up
-        self.limits = limits
+        self.options = options
         warm_up()
-        self.pool = Pool(dataset_task, workers or os.cpu_count() or 1, timeout=limits.timeout,
-                         memory_mb=limits.memory_mb)
+        self.pool = Pool(dataset_task, workers or os.cpu_count() or 1, timeout=options.timeout,
+                         memory_mb=options.memory_mb)
         self.slots = self.pool.n
         self.worker_peak_mb = self.reader_peak_mb = 0
 
     def imap(self, docs: Iterable[tuple[int, SourceFile]], tick: Optional[float] = None
              ) -> Iterator[Optional[tuple[int, object]]]:
-        return self.pool.imap(((key, (src, self.limits.ocr)) for key, src in docs), tick=tick)
+        return self.pool.imap(((key, (src, self.options)) for key, src in docs), tick=tick)
 
     def close(self) -> None:
         self.pool.close()

@@ -12,7 +12,7 @@ import os
 from typing import Optional
 
 from pipeline.engines import ClusterEngine, EngineError
-from pipeline.engines.task import BatchResult, Limits, run_batch
+from pipeline.engines.task import BatchResult, TaskOptions, run_batch
 
 MAX_RETRIES = 3
 
@@ -25,8 +25,8 @@ def _probe() -> str:
 class RayEngine(ClusterEngine):
     name = "ray"
 
-    def __init__(self, limits: Limits, scheduler: Optional[str], workers: Optional[int]):
-        super().__init__(limits)
+    def __init__(self, options: TaskOptions, scheduler: Optional[str], workers: Optional[int]):
+        super().__init__(options)
         try:
             import ray
         except ImportError:
@@ -68,7 +68,7 @@ class RayEngine(ClusterEngine):
         return max(1, int(self.ray.cluster_resources().get("CPU", 1)))
 
     def _submit(self, batch):
-        return self._run.remote(batch, self.limits)
+        return self._run.remote(batch, self.options)
 
     def _wait(self, handles: list, timeout: Optional[float]) -> list:
         done, _ = self.ray.wait(handles, num_returns=1, timeout=timeout)

@@ -9,9 +9,9 @@ of documents in a sandbox, a pipeline.workers.Pool of one process per worker thr
 each document gets the local engine's time and memory limits and a document that crashes
 its reader costs one process, not the engine's worker (whose death the engine retries).
 
-Test-only hook: ITA_TEST_BATCH_MARK=<folder> makes run_batch write a file named after its
-process id into that folder and wait a second before working, so a test can kill a worker
-in the middle of a batch. Never set it in normal use.
+Test-only hook: ITA_TEST_BATCH_MARK=<folder>: while <folder>/hold exists, run_batch writes
+a file holding its process id into the folder and waits a second before working, so a test
+can kill a worker in the middle of a batch. Never set it in normal use.
 """
 from __future__ import annotations
 
@@ -31,11 +31,13 @@ from pipeline.workers import Pool, TaskFailed
 
 
 @dataclass(frozen=True)
-class Limits:
-    """What every task of a run is given: OCR on or off, the per-document limits."""
+class TaskOptions:
+    """What every task of a run is given: OCR on or off, the per-document limits, and
+    whether to compute the passages' MinHash signatures (off with --no-dupes)."""
     ocr: bool = True
     timeout: Optional[float] = None
     memory_mb: Optional[int] = None
+    signatures: bool = True
 
 
 @dataclass
@@ -46,12 +48,13 @@ class DocResult:
     minhash: list = field(default_factory=list)         # signatures.MINHASH_COLUMNS rows
 
 
-def dataset_task(arg: tuple[SourceFile, bool]):
+def dataset_task(arg: tuple[SourceFile, TaskOptions]):
     """One file -> DocResult, or TaskFailed (the local engine's errors)."""
     from pipeline.ingest import _task
-    done = _task(arg)
-    if isinstance(done, TaskFailed):
-        return done
+    src, options = arg
+    done = _task((src, options.ocr))
+    if isinstance(done, TaskFailed) or not options.signatures:
+        return done if isinstance(done, TaskFailed) else DocResult(done)
     facts, minhash = document_signatures(done.rows.rows, load.COLUMNS)
     return DocResult(done, facts, minhash)
 
@@ -67,11 +70,11 @@ def missing_file(src: SourceFile) -> Optional[TaskFailed]:
 _local = threading.local()
 
 
-def _sandbox(limits: Limits) -> Pool:
+def _sandbox(options: TaskOptions) -> Pool:
     """This thread's pool of one process, started once per thread (warm, as the local
     engine's workers are)."""
     pool = getattr(_local, "pool", None)
-    if pool is not None and _local.limits == limits:
+    if pool is not None and _local.options == options:
         return pool
     if pool is not None:
         pool.close()
@@ -82,7 +85,7 @@ def _sandbox(limits: Limits) -> Pool:
     # to have children; the sandbox's process dies with its parent anyway (pipeline.workers)
     if mp.current_process().daemon:
         mp.current_process().daemon = False
-    _local.pool, _local.limits = Pool(dataset_task, 1, timeout=limits.timeout, memory_mb=limits.memory_mb), limits
+    _local.pool, _local.options = Pool(dataset_task, 1, timeout=options.timeout, memory_mb=options.memory_mb), options
     return _local.pool
 
 
@@ -104,10 +107,10 @@ class BatchResult:
     reader_peak_mb: int = 0                         # its sandbox process (the reading)
 
 
-def run_batch(batch: list[tuple[int, SourceFile]], limits: Limits) -> BatchResult:
+def run_batch(batch: list[tuple[int, SourceFile]], options: TaskOptions) -> BatchResult:
     """Run on an engine's worker: every document of the batch, each with the limits."""
     mark = os.environ.get("ITA_TEST_BATCH_MARK")
-    if mark:                                        # test-only, see module doc
+    if mark and Path(mark, "hold").exists():        # test-only, see module doc
         Path(mark, f"{os.getpid()}-{time.monotonic_ns()}").write_text(str(os.getpid()))
         time.sleep(1.0)
     out, todo = [], []
@@ -116,8 +119,8 @@ def run_batch(batch: list[tuple[int, SourceFile]], limits: Limits) -> BatchResul
         if err is not None:
             out.append((key, err))
         else:
-            todo.append((key, (src, limits.ocr)))
-    pool = _sandbox(limits)
+            todo.append((key, (src, options)))
+    pool = _sandbox(options)
     out += list(pool.imap(todo))
     reader = max((_peak_mb(w.proc.pid) for w in pool.workers if w.proc.pid), default=0)
     return BatchResult(out, _peak_mb(os.getpid()), reader)
