@@ -151,3 +151,22 @@ def test_progress_shows_documents_failed_and_rate(ita, txt_reports, tmp_path):
     assert "dataset" in out and "holds 4 documents" in out
     con = duckdb.connect()
     assert con.execute(f"select count(*) from read_parquet('{tmp_path}/ds/documents/*.parquet')").fetchone()[0] == 4
+
+
+def test_prune_drops_documents_whose_files_are_gone(ita, txt_reports, tmp_path):
+    import hashlib
+    ds = tmp_path / "ds"
+    assert ita("ingest", txt_reports, "--out", ds, "--no-progress")[0] == 0
+    gone = txt_reports / "001_7085b3674d17acd7.txt"
+    doc_id = hashlib.sha256(gone.read_bytes()).hexdigest()[:16]
+    gone.unlink()
+    code, out, _ = ita("ingest", txt_reports, "--out", ds, "--no-progress")
+    assert out.startswith("0 new, 2 unchanged") and "holds 3 documents" in out      # kept without --prune
+    code, out, _ = ita("ingest", txt_reports, "--out", ds, "--no-progress", "--prune")
+    assert code == 0 and "1 pruned" in out and "holds 2 documents" in out
+    con = duckdb.connect()
+    paths = {Path(p).name for (p,) in con.execute(
+        f"select source_path from read_parquet('{ds}/documents/*.parquet')").fetchall()}
+    assert paths == {"000_eec639967c242c08.txt", "003_348cd1245a6f7d44.txt"}
+    assert con.execute(f"select count(*) from read_parquet('{ds}/measures/*.parquet') where doc_id = ?",
+                       [doc_id]).fetchall() == [(0,)]
