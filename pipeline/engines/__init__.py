@@ -106,6 +106,25 @@ class ClusterEngine:
         self.reader_peak_mb = max(self.reader_peak_mb, got.reader_peak_mb)
         yield from got.results
 
+    def _started(self) -> None:
+        """Call at the end of __init__: the workers are checked, the engine closed if not fit."""
+        try:
+            self._check_workers()
+        except BaseException:
+            self.close()
+            raise
+
+    def _check_versions(self, versions: dict) -> None:
+        """versions: worker -> the ita-measures version it imports (task.probe)."""
+        from pipeline.cli import _version
+        wrong = sorted(w for w, v in versions.items() if v != _version())
+        if wrong:
+            raise EngineError(f"{self.name} worker(s) {', '.join(map(str, wrong))} run ita-measures "
+                              f"{versions[wrong[0]]}, this machine {_version()}: install the same version everywhere")
+
+    def _check_workers(self) -> None:
+        raise NotImplementedError
+
     def _submit(self, batch):
         raise NotImplementedError
 
@@ -120,6 +139,15 @@ class ClusterEngine:
 
     def close(self) -> None:
         raise NotImplementedError
+
+
+def require(module: str, engine: str):
+    """Import the engine's package, or say how to install it."""
+    import importlib
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise EngineError(f"--engine {engine} needs {module}: pip install 'ita-measures[{engine}]'") from None
 
 
 def open_engine(name: str, options: TaskOptions, *, scheduler: Optional[str] = None, workers: Optional[int] = None):

@@ -12,17 +12,10 @@ import logging
 import os
 from typing import Optional
 
-from pipeline.engines import ClusterEngine, EngineError
-from pipeline.engines.task import BatchResult, TaskOptions, run_batch
+from pipeline.engines import ClusterEngine, EngineError, require
+from pipeline.engines.task import BatchResult, TaskOptions, probe, run_batch
 
 CONNECT_SECONDS = 10
-
-
-def _probe() -> str:
-    """Run on every worker before the run: the pipeline imports there."""
-    import pipeline.engines.task  # noqa: F401
-    from pipeline.cli import _version
-    return _version()
 
 
 def local_cluster(workers: int):
@@ -52,10 +45,7 @@ class DaskEngine(ClusterEngine):
 
     def __init__(self, options: TaskOptions, scheduler: Optional[str], workers: Optional[int]):
         super().__init__(options)
-        try:
-            from distributed import Client
-        except ImportError:
-            raise EngineError("--engine dask needs Dask: pip install 'ita-measures[dask]'") from None
+        Client = require("distributed", "dask").Client
         self.cluster = None
         if scheduler:
             try:
@@ -66,25 +56,17 @@ class DaskEngine(ClusterEngine):
         else:
             self.cluster = local_cluster(workers or os.cpu_count() or 1)
             self.client = Client(self.cluster)
-        try:
-            self._check_workers()
-        except BaseException:
-            self.close()
-            raise
+        self._started()
 
     def _check_workers(self) -> None:
-        from pipeline.cli import _version
         if not self.slots:
             self.client.wait_for_workers(1, timeout=CONNECT_SECONDS * 3)
         try:
-            versions = self.client.run(_probe)
+            versions = self.client.run(probe)
         except Exception as e:  # noqa: BLE001 - e.g. ModuleNotFoundError on a worker
             raise EngineError(f"the Dask workers cannot run the pipeline ({type(e).__name__}: {e}); "
                               "install ita-measures on every worker machine") from None
-        wrong = sorted(w for w, v in versions.items() if v != _version())
-        if wrong:
-            raise EngineError(f"Dask worker(s) {', '.join(wrong)} run ita-measures {versions[wrong[0]]}, "
-                              f"this machine {_version()}: install the same version everywhere")
+        self._check_versions(versions)
 
     @property
     def slots(self) -> int:

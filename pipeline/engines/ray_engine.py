@@ -11,15 +11,10 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from pipeline.engines import ClusterEngine, EngineError
-from pipeline.engines.task import BatchResult, TaskOptions, run_batch
+from pipeline.engines import ClusterEngine, EngineError, require
+from pipeline.engines.task import BatchResult, TaskOptions, probe, run_batch
 
 MAX_RETRIES = 3
-
-
-def _probe() -> str:
-    from pipeline.cli import _version
-    return _version()
 
 
 class RayEngine(ClusterEngine):
@@ -27,11 +22,7 @@ class RayEngine(ClusterEngine):
 
     def __init__(self, options: TaskOptions, scheduler: Optional[str], workers: Optional[int]):
         super().__init__(options)
-        try:
-            import ray
-        except ImportError:
-            raise EngineError("--engine ray needs Ray: pip install 'ita-measures[ray]'") from None
-        self.ray = ray
+        self.ray = ray = require("ray", "ray")
         env = {"env_vars": {k: os.environ[k] for k in ("PYTHAINLP_OFFLINE", "PYTHAINLP_DATA", "ITA_TEST_BATCH_MARK")
                             if k in os.environ}}
         try:
@@ -45,23 +36,16 @@ class RayEngine(ClusterEngine):
                               f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); "
                               "start a cluster with `ray start --head`") from None
         self._run = ray.remote(num_cpus=1, max_retries=MAX_RETRIES)(run_batch)
-        try:
-            self._check_workers()
-        except BaseException:
-            self.close()
-            raise
+        self._started()
 
     def _check_workers(self) -> None:
-        from pipeline.cli import _version
         try:
-            version = self.ray.get(self.ray.remote(num_cpus=1)(_probe).remote(), timeout=120)
+            version = self.ray.get(self.ray.remote(num_cpus=1)(probe).remote(), timeout=120)
         except Exception as e:  # noqa: BLE001
             raise EngineError(f"the Ray workers cannot run the pipeline ({type(e).__name__}: "
                               f"{str(e).splitlines()[0] if str(e) else ''}); install ita-measures on every "
                               "worker machine") from None
-        if version != _version():
-            raise EngineError(f"the Ray workers run ita-measures {version}, this machine {_version()}: "
-                              "install the same version everywhere")
+        self._check_versions({"(a Ray worker)": version})
 
     @property
     def slots(self) -> int:

@@ -59,6 +59,12 @@ def dataset_task(arg: tuple[SourceFile, TaskOptions]):
     return DocResult(done, facts, minhash)
 
 
+def probe() -> str:
+    """Run on every worker before a run: the pipeline imports there, in this version."""
+    from pipeline.cli import _version
+    return _version()
+
+
 def missing_file(src: SourceFile) -> Optional[TaskFailed]:
     """A file this worker cannot see: the reports must be at the same path on every worker."""
     if os.path.exists(src.path):
