@@ -65,14 +65,12 @@ def run_one(engine: str, folder: str, out: str) -> dict:
     if engine == "local->db":
         from pipeline.ingest import ingest
         s = ingest([folder], out + ".duckdb", progress=False, dupes=False, workers=2)
-        start_s, worker_mb, reader_mb = 0.0, 0, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss >> 10
+        start_s, worker_mb, reader_mb = 0.0, 0, s.worker_peak_mb     # the pool's workers read
     else:
         from pipeline.dataset_ingest import ingest_dataset
         s = ingest_dataset([folder], out, engine=engine.split("+")[0], workers=2, progress=False,
                            dupes=engine.endswith("+minhash"))
         start_s, worker_mb, reader_mb = s.engine_start_seconds, s.worker_peak_mb, s.reader_peak_mb
-        if engine == "local":
-            reader_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss >> 10
     secs = time.perf_counter() - t
     done = sum(s.statuses.values())
     return dict(engine=engine, docs=done, seconds=round(secs, 1), start_s=round(start_s, 1),

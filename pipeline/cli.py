@@ -82,7 +82,7 @@ def cmd_ingest_dataset(a) -> int:
     try:
         summary = ingest_dataset(a.paths, a.out, engine=a.engine, scheduler=a.scheduler, prune=a.prune,
                                  progress=not a.no_progress and sys.stderr.isatty() or a.progress,
-                                 ocr=not a.no_ocr, dupes=not a.no_dupes, **kwargs)
+                                 ocr=not a.no_ocr, dupes=not a.no_dupes, retry_failed=a.retry_failed, **kwargs)
     except (FileNotFoundError, ValueError, EngineError, DatasetBusy) as e:
         raise UsageError(str(e)) from None
     print_lines(summary.lines())

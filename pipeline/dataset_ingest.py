@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from pipeline import dataset, load
-from pipeline.analyze.files import file_rows
 from pipeline.engines import EngineError, open_engine
 from pipeline.engines.task import DocResult, TaskOptions
-from pipeline.ingest import Summary, _count, _Done, _plan, _progress, check_limits, discover
+from pipeline.files import discover
+from pipeline.ingest import _count, _Done, _plan, _progress, check_limits
 from pipeline.records import SourceFile
+from pipeline.summary import Summary
+from pipeline.tmp import run_dir, temp_files_in
 from pipeline.workers import TaskFailed
 
 SHARD_DOCS = 512            # documents per batch of shards
@@ -39,8 +41,7 @@ class DatasetSummary(Summary):
     dataset_measures: int = 0
     engine: str = "local"
     engine_start_seconds: float = 0.0
-    worker_peak_mb: int = 0                 # largest engine worker process
-    reader_peak_mb: int = 0                 # largest process reading a document (sandbox)
+    reader_peak_mb: int = 0                 # largest process reading a document (worker_peak_mb: the engine's)
 
     def lines(self) -> list[str]:
         out = super().lines()
@@ -64,29 +65,33 @@ def check_out_folder(out: str) -> Path:
 def ingest_dataset(paths: Iterable[str], out: str, *, engine: str = "local", scheduler: Optional[str] = None,
                    prune: bool = False, progress: bool = True, ocr: bool = True, dupes: bool = True,
                    workers: Optional[int] = None, timeout: Optional[float] = None,
-                   memory_mb: Optional[int] = None) -> DatasetSummary:
-    """dupes=False: no MinHash signatures in the tasks (`ita load` computes them). Raises FileNotFoundError for a missing input, ValueError for bad limits or --out,
+                   memory_mb: Optional[int] = None, retry_failed: bool = False) -> DatasetSummary:
+    """dupes=False: no MinHash signatures in the tasks (`ita load` computes them). Raises
+    FileNotFoundError for a missing input, ValueError for bad limits or --out,
     EngineError when the engine cannot start, dataset.DatasetBusy when another ingest
     writes the dataset, KeyboardInterrupt on Ctrl-C (after writing what has arrived)."""
     started = time.time()
     summary = DatasetSummary(ocr=ocr, dataset=str(out), engine=engine)
     workers, timeout, memory_mb = check_limits(workers, timeout, memory_mb)
-    files = discover(paths)
+    found = discover(paths)
+    summary.notes += found.notes
     folder = check_out_folder(out)
-    with dataset.lock(folder):
+    with temp_files_in(run_dir()), dataset.lock(folder):     # run dir made before forking workers
         dataset.tidy(folder)
         cat = dataset.catalog(folder)
         try:
-            todo, unreadable, hashed = _plan(cat, files, summary, ocr=ocr)
-            present = {str(f) for f in files}
-            gone = {d for d, p in cat.execute("select doc_id, source_path from documents").fetchall()
-                    if p not in present and not Path(p).exists()} if prune else set()
             seen = set(cat.execute("select path, sha256, doc_id, size, mtime from files").fetchall())
+            # as against a database: the catalog's files table gets this run's files (record_files)
+            todo, unreadable, gone_paths = _plan(cat, found, summary, ocr=ocr, retry_failed=retry_failed,
+                                                 limits={"timeout": timeout, "memory_mb": memory_mb})
+            new_files = [r for r in cat.execute("select * from files order by path").fetchall() if r[:5] not in seen]
+            gone = {d for (d,) in cat.execute("select doc_id from documents where source_path in (select unnest(?))",
+                                              [gone_paths]).fetchall()} if prune else set()
         finally:
             cat.close()
         writer = dataset.ShardWriter(folder)
         try:
-            writer.write_files([r for r in file_rows(hashed) if r[:5] not in seen])
+            writer.write_files(new_files)
             failed = [(src, _Done(load.document_rows(src, status="failed", error=err))) for src, err in unreadable]
             if todo or failed:
                 _run(writer, todo, failed, summary, engine=engine, scheduler=scheduler, workers=workers,
@@ -151,8 +156,8 @@ def _run(writer, todo: list[SourceFile], failed: list, summary: DatasetSummary, 
     finally:
         bar.close()
         if eng is not None:
-            summary.worker_peak_mb, summary.reader_peak_mb = eng.worker_peak_mb, eng.reader_peak_mb
             eng.close()
+            summary.worker_peak_mb, summary.reader_peak_mb = eng.worker_peak_mb, eng.reader_peak_mb
 
 
 def _flush(writer, summary: DatasetSummary, batch: list) -> None:

@@ -170,3 +170,20 @@ def test_prune_drops_documents_whose_files_are_gone(ita, txt_reports, tmp_path):
     assert paths == {"000_eec639967c242c08.txt", "003_348cd1245a6f7d44.txt"}
     assert con.execute(f"select count(*) from read_parquet('{ds}/measures/*.parquet') where doc_id = ?",
                        [doc_id]).fetchall() == [(0,)]
+
+
+def test_spooled_documents_reach_the_dataset_whole(txt_reports, tmp_path, monkeypatch):
+    """A large document's rows, spooled to files by the worker (pipeline.spool), come back
+    into the task's answer (the driver may be another machine) and load as the local
+    engine stores them."""
+    from pipeline import spool
+    from pipeline.dataset_ingest import ingest_dataset
+    from pipeline.dataset_load import load_dataset
+    from pipeline.ingest import ingest
+    from tests.test_dist import table_diff
+    monkeypatch.setattr(spool, "SPOOL_ROWS", 5)           # every seed report is "large" (forked workers inherit it)
+    ingest([str(txt_reports)], str(tmp_path / "local.duckdb"), progress=False, workers=2)
+    summary = ingest_dataset([str(txt_reports)], str(tmp_path / "ds"), progress=False, workers=2)
+    assert summary.measures > 0 and not summary.failed
+    load_dataset(str(tmp_path / "ds"), str(tmp_path / "loaded.duckdb"))
+    assert table_diff(tmp_path / "local.duckdb", tmp_path / "loaded.duckdb") == {}

@@ -28,3 +28,4 @@ class LocalEngine:
 
     def close(self) -> None:
         self.pool.close()
+        self.reader_peak_mb = self.pool.peak_rss >> 20

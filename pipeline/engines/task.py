@@ -53,10 +53,33 @@ def dataset_task(arg: tuple[SourceFile, TaskOptions]):
     from pipeline.ingest import _task
     src, options = arg
     done = _task((src, options.ocr))
-    if isinstance(done, TaskFailed) or not options.signatures:
-        return done if isinstance(done, TaskFailed) else DocResult(done)
+    if isinstance(done, TaskFailed):
+        return done
+    if done.rows.spooled:
+        _unspool(done.rows)
+    if not options.signatures:
+        return DocResult(done)
     facts, minhash = document_signatures(done.rows.rows, load.COLUMNS)
     return DocResult(done, facts, minhash)
+
+
+def _unspool(rows: load.DocumentRows) -> None:
+    """A large document's rows back from the spool files into memory (read by DuckDB as the
+    database would read them): the driver may be another machine, which cannot read this
+    one's files. Such a document travels whole to the driver."""
+    import duckdb
+
+    from pipeline import spool
+    con = duckdb.connect(":memory:")
+    try:
+        load.ensure_schema(con)
+        for table, path in rows.spooled.items():
+            spool.insert(con, table, load.COLUMNS[table], path)
+            rows.rows[table] = con.execute(f"select {', '.join(load.COLUMNS[table])} from {table}").fetchall()
+    finally:
+        con.close()
+        spool.remove(rows.spooled)
+        rows.spooled = {}
 
 
 def probe() -> str:
@@ -128,5 +151,5 @@ def run_batch(batch: list[tuple[int, SourceFile]], options: TaskOptions) -> Batc
             todo.append((key, (src, options)))
     pool = _sandbox(options)
     out += list(pool.imap(todo))
-    reader = max((_peak_mb(w.proc.pid) for w in pool.workers if w.proc.pid), default=0)
+    reader = max([pool.peak_rss, *(w.peak_rss for w in pool.workers)]) >> 20
     return BatchResult(out, _peak_mb(os.getpid()), reader)
