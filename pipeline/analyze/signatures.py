@@ -82,7 +82,10 @@ def stored_signatures(con, passage_ids: Sequence[str], compared: Sequence[str],
     """The `signatures` function for candidates.candidate_pairs over these passages (in
     this order, their comparison texts and shingle offsets): a stored block where the text
     hashes the same, rensa for the rest. None when nothing is stored."""
-    if not con.execute("SELECT count(*) FROM passage_minhash").fetchall()[0][0]:
+    # (a database made without schemas/ddl_dataset.sql has no such table: nothing stored)
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'passage_minhash' "
+                       "AND database_name = current_database()").fetchall()[0][0] \
+            or not con.execute("SELECT count(*) FROM passage_minhash").fetchall()[0][0]:
         return None
     got = {pid: (kh, blob) for pid, kh, blob in con.execute(
         "SELECT passage_id, key_hash, minhash FROM passage_minhash "
