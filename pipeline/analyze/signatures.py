@@ -95,7 +95,8 @@ def stored_signatures(con, passage_ids: Sequence[str], compared: Sequence[str],
 
 def signatures_from(got: dict, passage_ids: Sequence[str], compared: Sequence[str],
                     offsets: np.ndarray) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """stored_signatures() over `got`: passage_id -> (key_hash, signature bytes)."""
+    """stored_signatures() over `got`: passage_id -> (key_hash, signature bytes), used once
+    (emptied by the call, to free its memory)."""
     def signatures(flat: np.ndarray, seg_off: np.ndarray) -> np.ndarray:
         n, m = len(offsets) - 1, len(seg_off) - 1
         owner = np.searchsorted(offsets, seg_off[:-1], side="right") - 1
@@ -111,6 +112,7 @@ def signatures_from(got: dict, passage_ids: Sequence[str], compared: Sequence[st
             a = int(first[i])
             sig[a:a + k] = np.frombuffer(s[1], dtype="<u4").reshape(k, NUM_PERM)
             todo[a:a + k] = False
+        got.clear()                      # called once: the bytes are in sig now, free them before the LSH
         idx = np.flatnonzero(todo)
         if len(idx):
             lens = np.diff(seg_off)[idx]

@@ -3,8 +3,8 @@
 --scheduler tcp://HOST:8786 uses a running cluster (`dask scheduler`, `dask worker ADDRESS`
 on each machine, with ita-measures installed and the reports at the same path everywhere);
 without it a LocalCluster of --workers processes is started for the run and stopped after.
-A task whose worker dies is rerun elsewhere by the scheduler (distributed.scheduler.
-allowed-failures, default 3 tries); after that its documents fail with "worker lost".
+A task whose worker dies is rerun elsewhere by the scheduler (up to distributed.scheduler.
+allowed-failures times, default 3); after that its documents fail with "worker lost".
 """
 from __future__ import annotations
 
