@@ -14,11 +14,11 @@ class LocalEngine:
     name = "local"
 
     def __init__(self, options: TaskOptions, workers: Optional[int]):
-        from pipeline.ingest import warm_up
+        from pipeline.ingest import _ocr_seconds, warm_up
         self.options = options
         warm_up()
         self.pool = Pool(dataset_task, workers or os.cpu_count() or 1, timeout=options.timeout,
-                         memory_mb=options.memory_mb)
+                         memory_mb=options.memory_mb, extra_time=_ocr_seconds if options.ocr else None)
         self.slots = self.pool.n
         self.worker_peak_mb = self.reader_peak_mb = 0
 

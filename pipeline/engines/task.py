@@ -108,13 +108,15 @@ def _sandbox(options: TaskOptions) -> Pool:
     if pool is not None:
         pool.close()
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
-    from pipeline.ingest import warm_up
+    from pipeline.ingest import _ocr_seconds, warm_up
     warm_up()
     # Dask's nanny starts its workers as daemonic processes, which multiprocessing forbids
     # to have children; the sandbox's process dies with its parent anyway (pipeline.workers)
     if mp.current_process().daemon:
         mp.current_process().daemon = False
-    _local.pool, _local.options = Pool(dataset_task, 1, timeout=options.timeout, memory_mb=options.memory_mb), options
+    _local.pool = Pool(dataset_task, 1, timeout=options.timeout, memory_mb=options.memory_mb,
+                       extra_time=_ocr_seconds if options.ocr else None)   # a scan's limit grows with its pages
+    _local.options = options
     return _local.pool
 
 
