@@ -141,15 +141,20 @@ _OPEN_END = re.compile(r"[-–—,/(]\s*$")
 _OPEN_START = re.compile(r"^\s*(?:[-–—]\s*[0-9๐-๙]|\))")
 _ITEM_NO = re.compile(r"^\s*([0-9๐-๙]{1,3})[.)]")
 _PLACEHOLDER = re.compile(r"^[-–—\s]*$")
+# a word that asks for a number after it: the era, the day ("ปีงบประมาณ พ.ศ." | "๒๕๖๘ (๑ ต.ค. ...")
+_WANTS_NUMBER = re.compile(r"(?:[พค]\.\s?ศ\.|วันที่|ครั้งที่|ฉบับที่)\s*$")
+_NUMBER_START = re.compile(r"^\s*[0-9๐-๙]")
 
 
 def _goes_on(x: str, y: str) -> bool:
     """A cell's text stops on a dash, comma or slash, or the next starts with a dash and a
-    number: one value across the break ("1 ต.ค. 2566 -" | "30 ก.ย. 2567"). A cell of
+    number: one value across the break ("1 ต.ค. 2566 -" | "30 ก.ย. 2567"); or it stops on
+    a word that asks for a number and the next starts with one ("พ.ศ." | "๒๕๖๘"). A cell of
     dashes only is a placeholder, a dash before a word a bullet."""
     if _PLACEHOLDER.match(x) or _PLACEHOLDER.match(y):
         return False
-    return bool(_OPEN_END.search(x) or _OPEN_START.match(y))
+    return bool(_OPEN_END.search(x) or _OPEN_START.match(y)
+                or (_WANTS_NUMBER.search(x) and _NUMBER_START.match(y)))
 
 
 def _word_breaks(last: list[Cell], first: list[Cell]) -> float:

@@ -329,6 +329,9 @@ def test_page_break_continuation_rules():
     # the key's list restarts at 1 under item 6: the cut row's own sub-list; item 7 is a new row
     (["๖.การจัดการความเสี่ยง", "แต่งตั้งคณะกรรมการ"], ["๑. กำหนดมาตรการ", "จัดทำแผน"], True),
     (["๖.การจัดการความเสี่ยง", "แต่งตั้งคณะกรรมการ"], ["๗.มาตรการแก้ไข", "ปรับปรุงคู่มือ"], False),
+    # the era asks for the year on the new page; the key's number has no number under it (an OCR'd page)
+    (["๒.ระบบ E- Service Way", "ปรับปรุงคู่มือ", "ปีงบประมาณ พ.ศ."], ["การมีส่วนร่วม", "E-Service", "๒๕๖๘ (๑ ต.ค."], True),
+    (["๒.ระบบ E-Service", "ปรับปรุงคู่มือ", "ปีงบประมาณ ๒๕๖๘"], ["๓.การประชาสัมพันธ์", "จัดทำคำสั่ง", "๒๕๖๘"], False),
     # placeholders and bullets are not open values
     (["IIT", "ของทางราชการ", "-"], ["EIT", "-การปรับปรุง", "-"], False),
 ])
