@@ -154,11 +154,23 @@ def column_starts(ps: list[Piece], x0: float, x1: float, header_bottom: Optional
             out.append(cx)
         elif header_start and n_cross == 0:
             out.append(cx)
+        elif body_start and n_cross == 0 and _header_over(ps, head, cx, em):
+            out.append(cx)                 # one body line (a table's first rows on a page)
     merged: list[float] = []
     for x in out:                       # starts closer than half an em are one column start
         if not merged or x - merged[-1] >= 0.5 * em:
             merged.append(x)
     return [x - 0.1 * em for x in merged]
+
+
+def _header_over(ps: list[Piece], head: list[Piece], cx: float, em: float) -> bool:
+    """A column start that one body line has is one when a white corridor of half an em
+    runs down the whole table left of it and header text starts right of it, within the
+    width of a short header cell, with header text left of the corridor too."""
+    if any(p.x1 > cx - 0.5 * em and p.x0 < cx - 0.05 * em for p in ps):
+        return False
+    right = [p.x0 for p in head if p.x0 >= cx - 0.05 * em]
+    return bool(right) and min(right) - cx <= 3 * em and any(p.x1 <= cx - 0.5 * em for p in head)
 
 
 def stream_rows(ps: list[Piece], xs: list[float], em: float) -> Optional[list[float]]:

@@ -287,6 +287,24 @@ def test_column_starts_ignore_indented_wrapped_lines():
     assert [round(x) for x in xs] == [59]           # just left of the column's text (60)
 
 
+@pytest.mark.parametrize("owner_header, expected", [
+    # header "method" and "owner" centred in their cells; one body row on the page: the owner
+    # cell's single line after a white corridor, under the owner header, starts a column
+    (True, [111]),
+    # the same line with no header text over it: one line is no evidence of a column
+    (False, []),
+])
+def test_column_start_from_one_body_line_under_a_header_cell(owner_header, expected):
+    from extractors.pdf_layout import column_starts, pieces
+
+    spec = [("HHHHHHH", 20, 10, 0, False), ("HHH", 36, 24, 10, False),
+            ("mmmmmmmmm", 10, 50, 30, False), ("mmmmmmmmmm", 10, 64, 40, False), ("ooooo", 112, 50, 60, False)]
+    if owner_header:
+        spec += [("OOOO", 120, 10, 20, False), ("OO", 128, 24, 25, False)]
+    xs = column_starts(pieces(_chars(spec), em=12), 0, 200, 40, em=12)
+    assert [round(x) for x in xs] == expected
+
+
 def test_stream_rows_from_cell_order():
     from extractors.pdf_layout import pieces, stream_rows
 
