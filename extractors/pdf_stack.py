@@ -9,7 +9,7 @@ from extractors import pdf_layout as layout
 from extractors.pdf_grid import Grid, GridCell
 from extractors.pdf_page import Ch
 from extractors.pdf_settings import DEFAULT, TableSettings
-from extractors.pdf_text_grid import Box, _baseline, _is_text_line, base_lines, columnar_extent
+from extractors.pdf_text_grid import Box, _baseline, _is_text_line, base_lines, columnar_extent, same_cells
 
 
 def stack_grids(grids: list[Grid], chars: list[Ch], em: float, s: TableSettings = DEFAULT) -> list[Grid]:
@@ -30,8 +30,23 @@ def stack_grids(grids: list[Grid], chars: list[Ch], em: float, s: TableSettings 
         below = columnar_extent(chars, g.xs[0], g.xs[-1], g.ys[-1], +1, em, s, 1) if g.shaded_only else None
         if below is not None and below > g.ys[-1] + 0.5 * em and \
                 not any(o.ys[0] < below + 0.5 * em and o.ys[0] > g.ys[-1] for o in out[i + 1:]):
-            out[i] = _joined(g, Grid(list(g.xs), [below, below], [], g.source), below)
+            rows = _white_rows(g, below, chars, em, s)
+            out[i] = _joined(g, rows) if rows.cells else _joined(g, rows, below)
     return out
+
+
+def _white_rows(g: Grid, below: float, chars: list[Ch], em: float, s: TableSettings) -> Grid:
+    """The rows under a shaded header down to ``below``, with no drawing between them: cut
+    where the text stream starts a new row (pdf_layout.stream_rows); one row when it
+    cannot tell."""
+    band = [c for c in chars if g.ys[-1] < c.cy < below and g.xs[0] - 0.5 * em <= c.cx <= g.xs[-1] + 0.5 * em]
+    cuts = layout.stream_rows(layout.pieces(band, em, s), list(g.xs), em) or []
+    ys = [g.ys[-1], *[y for y in cuts if g.ys[-1] < y < below], below]
+    if len(ys) == 2:
+        return Grid(list(g.xs), [below, below], [], g.source)
+    cells = [GridCell(r, c, r + 1, c + 1, (g.xs[c], ys[r], g.xs[c + 1], ys[r + 1]))
+             for r in range(len(ys) - 1) for c in range(len(g.xs) - 1)]
+    return Grid(list(g.xs), ys, cells, g.source, False, False, shaded_only=True)
 
 
 def _rows_between(a: Grid, b: Grid, chars: list[Ch], em: float, s: TableSettings) -> bool:
@@ -62,6 +77,13 @@ def _joined(a: Grid, b: Grid, bottom: Optional[float] = None) -> Grid:
                 shaded_only=a.shaded_only and (b.shaded_only or not b.cells))
 
 
+def _in_column(p, cols: list[float], em: float) -> bool:
+    """The piece starts at a column's start, or sits inside one column (a centred or
+    right-aligned value)."""
+    return any(abs(p.x0 - a) <= 0.6 * em or (p.x0 >= a - 0.1 * em and p.x1 <= b + 0.6 * em)
+               for a, b in zip(cols, cols[1:]))
+
+
 def continued_area(chars: list[Ch], cols: list[float], em: float, s: TableSettings = DEFAULT) -> Optional[Box]:
     """The area at the top of a page that goes on with a table of the previous page that
     has no rules here (booktabs, a borderless continuation): the lines, after a running
@@ -71,10 +93,11 @@ def continued_area(chars: list[Ch], cols: list[float], em: float, s: TableSettin
     starts = list(cols[:-1])
     lines = base_lines([c for c in chars if c.cx >= x0 - 2 * em], em)
     top = bottom = None
-    skipped, multi, prev = 0, 0, None
+    skipped, multi, prev, prev_ps = 0, 0, None, None
     for line in lines:
         ps = layout.pieces(line, em, s)
-        fits = all(any(abs(p.x0 - x) <= 0.6 * em for x in starts) for p in ps) and \
+        fits = bool(ps) and any(abs(ps[0].x0 - x) <= 0.6 * em for x in starts) and \
+            all(_in_column(p, cols, em) for p in ps[1:]) and \
             min(c.x0 for c in line) >= x0 - 0.5 * em and max(c.x1 for c in line) <= x1 + 0.5 * em and \
             not _is_text_line(line, x0, x1, em, s)
         if top is None:
@@ -85,10 +108,11 @@ def continued_area(chars: list[Ch], cols: list[float], em: float, s: TableSettin
                 continue
             else:
                 return None
-        elif not fits or _baseline(line) - prev > 2.2 * em:
+        elif not fits or (_baseline(line) - prev > 2.2 * em
+                          and not (_baseline(line) - prev <= 3 * em and same_cells(prev_ps, ps, em))):
             break
         multi += len(ps) >= 2
-        bottom, prev = max(c.bottom for c in line), _baseline(line)
+        bottom, prev, prev_ps = max(c.bottom for c in line), _baseline(line), ps
     if top is None or multi < 1:
         return None
     return (x0, top - 0.1 * em, x1, bottom + 0.1 * em)

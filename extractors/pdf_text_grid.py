@@ -109,16 +109,18 @@ def columnar_extent(chars: list[Ch], x0: float, x1: float, y: float, direction: 
     if direction < 0:
         lines.reverse()
     starts: list[float] = []
-    multi, lead, edge, prev = 0, 0, None, y
+    multi, lead, edge, prev, prev_cells = 0, 0, None, y, None
     for line in lines:
         base = _baseline(line)
-        if abs(base - prev) > (2.2 * em if edge is not None else 2.5 * em):
-            break
+        ps = layout.pieces(line, em, s)
+        if abs(base - prev) > (2.2 * em if edge is not None else 2.5 * em) and \
+                not (abs(base - prev) <= 3 * em and same_cells(prev_cells, ps, em)):
+            break                       # a blank line's gap, unless rows of padded cells go on
         if min(c.x0 for c in line) < x0 - 0.5 * em or max(c.x1 for c in line) > x1 + 0.5 * em:
             break
         if _is_text_line(line, x0, x1, em, s):
             break
-        ps = layout.pieces(line, em, s)
+        prev_cells = ps if len(ps) >= 2 else None
         if len(ps) >= 2:
             multi += 1
             starts.extend(p.x0 for p in ps)
@@ -131,6 +133,15 @@ def columnar_extent(chars: list[Ch], x0: float, x1: float, y: float, direction: 
         edge = max(c.bottom for c in line) if direction > 0 else min(c.top for c in line)
         prev = base
     return edge if edge is not None and multi >= min_rows else None
+
+
+def same_cells(a, b, em: float) -> bool:
+    """Two lines of as many cells (two or more), each aligned with the other's by its start,
+    end or centre: the next row of a table whose padded rows are further apart than a
+    blank line would leave."""
+    def aligned(p, q) -> bool:
+        return min(abs(p.x0 - q.x0), abs(p.x1 - q.x1), abs((p.x0 + p.x1 - q.x0 - q.x1) / 2)) <= 0.3 * em
+    return bool(a) and len(a) == len(b) >= 2 and all(aligned(p, q) for p, q in zip(a, b))
 
 
 # ---------------------------------------------------------------- lines and gutters

@@ -305,6 +305,41 @@ def test_column_start_from_one_body_line_under_a_header_cell(owner_header, expec
     assert [round(x) for x in xs] == expected
 
 
+@pytest.mark.parametrize("pitch, bottom", [
+    (20, 153),    # rows a line and a half apart
+    (34, 181),    # padded rows, further apart than a blank line would leave: the rows go on
+    (40, 113),    # more than 3 em: a blank line and more, the table ended after its first row
+])
+def test_continued_area_takes_padded_rows_and_centred_values(pitch, bottom):
+    from extractors.pdf_stack import continued_area
+
+    # a two-column table (50 | 300 | 400) goes on at the top of a page: a key at the
+    # column start and a score centred in its column (not at the column start), three
+    # rows, then prose wider than the table
+    spec = []
+    for r, (key, score) in enumerate([("8. aaaa", "82.90"), ("9. bbbb", "95.00"), ("10. cc", "87.50")]):
+        spec += [(key, 50, 100 + r * pitch, 100 * r, False), (score, 330, 100 + r * pitch, 100 * r + 50, False)]
+    spec.append(("x" * 50, 50, 100 + 2 * pitch + 30, 1000, False))
+    area = continued_area(_chars(spec), [50, 300, 400], em=12)
+    assert area is not None and round(area[1]) == 99 and round(area[3]) == bottom
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ([("1. aaa", 10), ("96.30", 200)], [("2. bbbbbb", 10), ("88.75", 200)], True),    # starts
+    ([("1. aaa", 10), ("100", 208)], [("2. bbbbbb", 10), ("96.30", 200)], True),      # centres
+    ([("1. aaa", 10), ("96.30", 200)], [("2. bbbbbb", 10), ("88.75", 240)], False),   # another column
+    ([("1. aaa", 10), ("96.30", 200)], [("prose prose prose", 10)], False),            # one cell
+])
+def test_same_cells_aligns_rows_by_start_end_or_centre(a, b, same):
+    from extractors.pdf_layout import pieces
+    from extractors.pdf_text_grid import same_cells
+
+    def line(cells, top):
+        return sorted(pieces(_chars([(t, x, top, 100 * k, False) for k, (t, x) in enumerate(cells)]), em=12),
+                      key=lambda p: p.x0)
+    assert same_cells(line(a, 10), line(b, 40), em=12) is same
+
+
 def test_stream_rows_from_cell_order():
     from extractors.pdf_layout import pieces, stream_rows
 
