@@ -7,8 +7,7 @@ Output: ``Grid``s in pixels: row edges ``ys``, column edges ``xs`` and the cells
 1. Rules become segments (connected components of each mask), pieces of one broken rule
    are joined.
 2. Segments that touch (within ``JOIN_EM``) form one table; a table needs two horizontal
-   and two vertical rules (fewer: not a ruled table; the page's words decide, see
-   ``ocr_text_table``).
+   and two vertical rules (fewer: not a ruled table; its words become paragraphs).
 3. Rules at (nearly) the same position are one grid line; a missing outer border is
    taken from the other rules' extent.
 4. Between two neighbouring fine cells there is a wall when the grid line there covers

@@ -23,6 +23,7 @@ import numpy as np
 
 MAX_PIXELS = 40_000_000          # per page rendering (A4 at 300 dpi is 8.7 M)
 MAX_SKEW = 3.0                   # degrees searched either way
+MIN_ROTATION = 0.02              # degrees: a page skewed less is left as it is
 TEXT_PT = 11.0                   # ink height of a body-text line in points (14-16 pt Thai)
 RULE_EM = 2.5                    # a vertical ruling line is at least this long (em)
 RULE_H_EM = 4.0                  # a horizontal one (bold text joins into runs of ~3 em)
@@ -119,7 +120,7 @@ def skew_angle(mask: np.ndarray) -> float:
 def rotate(img: np.ndarray, angle: float, fill: int) -> np.ndarray:
     import cv2
 
-    if abs(angle) < 0.02:
+    if abs(angle) < MIN_ROTATION:
         return img
     h, w = img.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)

@@ -164,7 +164,7 @@ def estimate_ocr_pages(path: str, limit: int = MAX_OCR_PAGES) -> int:
             tp = page.get_textpage()
             chars = tp.count_chars()
             tp.close()
-            if wants_ocr(chars, None, image_coverage(page)):
+            if chars == 0 or wants_ocr(chars, None, image_coverage(page)):   # a scan: no object walk
                 n += 1
                 if n >= limit:
                     break
@@ -210,11 +210,13 @@ def read_page(page, page_no: int, *, dpi: Optional[int] = None, timings: Optiona
     warnings = [f"page {page_no}: {w}" for w in img.warnings]
     em = img.em
     clock.lap("render")
-    angle = ocr_image.skew_angle(ocr_image.ink(ocr_image.flatten(img.gray, em)))
-    if angle:
-        img.gray = ocr_image.rotate(img.gray, angle, 255)
     flat = ocr_image.flatten(img.gray, em)
     mask = ocr_image.ink(flat)
+    angle = ocr_image.skew_angle(mask)
+    if abs(angle) >= ocr_image.MIN_ROTATION:
+        img.gray = ocr_image.rotate(img.gray, angle, 255)
+        flat = ocr_image.flatten(img.gray, em)
+        mask = ocr_image.ink(flat)
     ocr_image.despeckle(flat, mask, em)
     clock.lap("level")
     horizontal, vertical = ocr_image.rules(ocr_image.faint_ink(flat), em)

@@ -24,7 +24,7 @@ from typing import Callable, Optional
 
 from extractors import ocr_page
 from extractors.pdf_cells import grid_table
-from extractors.pdf_flow import PageBlocks, PageTable, assemble
+from extractors.pdf_flow import PageBlocks, PageTable, assemble, is_page_number
 from extractors.pdf_grid import rule_grids
 from extractors.pdf_lines import lines_text, paragraphs, text_lines
 from extractors.pdf_page import MARK, PageModel, check_file, document_em, open_document, read_page
@@ -115,8 +115,8 @@ def read_blocks(model: PageModel, s: TableSettings, open_cols: Optional[list[flo
 
 def _open_columns(pb: PageBlocks) -> Optional[list[float]]:
     """Column edges of the table a page ends with when no rule closes it, else None."""
-    last = next((b for _, b in reversed(pb.blocks)
-                 if not (isinstance(b, Paragraph) and len(b.text) <= 12)), None)
+    last = next((b for _, b in reversed(pb.blocks)          # past a page number or a short footer
+                 if not (isinstance(b, Paragraph) and (len(b.text) <= 12 or is_page_number(b.text)))), None)
     if isinstance(last, PageTable) and not last.bottom_drawn and last.table.cols:
         return last.table.cols
     return None

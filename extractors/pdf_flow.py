@@ -62,6 +62,11 @@ def _key(text: str) -> str:
     return _DIGITS.sub("0", re.sub(r"\s+", "", text))
 
 
+def is_page_number(text: str) -> bool:
+    """"๓", "- 3 -", "หน้า ๑๒ จาก ๔๐", "page 2 of 9"."""
+    return bool(_PAGE_NO.fullmatch(text.strip()))
+
+
 def mark_running(pages: list[PageBlocks], s: TableSettings = DEFAULT) -> None:
     """Set ``role='running'`` on page headers, footers and page numbers."""
     n = len(pages)
@@ -77,7 +82,7 @@ def mark_running(pages: list[PageBlocks], s: TableSettings = DEFAULT) -> None:
             if not isinstance(b, Paragraph):
                 continue
             near_edge = b.bbox is not None and (b.bbox[1] < edge or b.bbox[3] > pb.height - edge)
-            if (near_edge and _PAGE_NO.fullmatch(b.text.strip())) or \
+            if (near_edge and is_page_number(b.text)) or \
                     (n >= 2 and len(seen[_key(b.text)]) >= need and near_edge):
                 b.role = "running"
 

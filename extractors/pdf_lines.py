@@ -7,7 +7,6 @@ is relative to the characters' own height, so no tolerance depends on the font s
 from __future__ import annotations
 
 import re
-import statistics
 from dataclasses import dataclass
 
 from extractors import thai_repair
@@ -220,7 +219,3 @@ def paragraphs(lines: list[Line], para_gap: float = 0.45) -> list[list[Line]]:
             out.append([ln])
     return out
 
-
-def median_height(chars: list[Ch]) -> float:
-    hs = [c.bottom - c.top for c in chars if not MARK.match(c.c)]
-    return statistics.median(hs) if hs else 0.0

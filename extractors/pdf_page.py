@@ -83,20 +83,6 @@ class PageModel:
     em: float = DEFAULT_EM
     warnings: list[str] = field(default_factory=list)
 
-    def image_share(self) -> float:
-        """Share of the page area covered by images (overlaps counted once, on a grid)."""
-        if not self.images or self.width <= 0 or self.height <= 0:
-            return 0.0
-        n = 40
-        cw, chh = self.width / n, self.height / n
-        hit = 0
-        for i in range(n):
-            for j in range(n):
-                x, y = (i + 0.5) * cw, (j + 0.5) * chh
-                if any(a <= x <= c and b <= y <= d for a, b, c, d in self.images):
-                    hit += 1
-        return hit / (n * n)
-
 
 # ---------------------------------------------------------------- opening
 def check_file(path: str) -> None:

@@ -30,8 +30,7 @@ def stack_grids(grids: list[Grid], chars: list[Ch], em: float, s: TableSettings 
         below = columnar_extent(chars, g.xs[0], g.xs[-1], g.ys[-1], +1, em, s, 1) if g.shaded_only else None
         if below is not None and below > g.ys[-1] + 0.5 * em and \
                 not any(o.ys[0] < below + 0.5 * em and o.ys[0] > g.ys[-1] for o in out[i + 1:]):
-            rows = _white_rows(g, below, chars, em, s)
-            out[i] = _joined(g, rows) if rows.cells else _joined(g, rows, below)
+            out[i] = _joined(g, _white_rows(g, below, chars, em, s))
     return out
 
 
@@ -42,8 +41,6 @@ def _white_rows(g: Grid, below: float, chars: list[Ch], em: float, s: TableSetti
     band = [c for c in chars if g.ys[-1] < c.cy < below and g.xs[0] - 0.5 * em <= c.cx <= g.xs[-1] + 0.5 * em]
     cuts = layout.stream_rows(layout.pieces(band, em, s), list(g.xs), em) or []
     ys = [g.ys[-1], *[y for y in cuts if g.ys[-1] < y < below], below]
-    if len(ys) == 2:
-        return Grid(list(g.xs), [below, below], [], g.source)
     cells = [GridCell(r, c, r + 1, c + 1, (g.xs[c], ys[r], g.xs[c + 1], ys[r + 1]))
              for r in range(len(ys) - 1) for c in range(len(g.xs) - 1)]
     return Grid(list(g.xs), ys, cells, g.source, False, False, shaded_only=True)
@@ -58,13 +55,13 @@ def _rows_between(a: Grid, b: Grid, chars: list[Ch], em: float, s: TableSettings
     return not any(_is_text_line(line, a.xs[0], a.xs[-1], em, s) for line in base_lines(gap, em))
 
 
-def _joined(a: Grid, b: Grid, bottom: Optional[float] = None) -> Grid:
+def _joined(a: Grid, b: Grid) -> Grid:
     """``a`` and ``b`` (same columns) as one grid; the band between them is one row."""
     xs = list(a.xs)
     ys = list(a.ys)
     cells = list(a.cells)
     r = a.n_rows
-    start = b.ys[0] if bottom is None else bottom
+    start = b.ys[0]
     if start > ys[-1] + 1e-6:                           # the white row between
         cells += [GridCell(r, c, r + 1, c + 1, (xs[c], ys[-1], xs[c + 1], start)) for c in range(len(xs) - 1)]
         ys.append(start)
@@ -73,7 +70,7 @@ def _joined(a: Grid, b: Grid, bottom: Optional[float] = None) -> Grid:
         cells.append(GridCell(gc.r0 + r, gc.c0, gc.r1 + r, gc.c1, (xs[gc.c0], gc.bbox[1], xs[gc.c1], gc.bbox[3])))
     if b.cells:
         ys += b.ys[1:]
-    return Grid(xs, ys, cells, a.source, a.top_drawn, b.bottom_drawn if bottom is None else False,
+    return Grid(xs, ys, cells, a.source, a.top_drawn, b.bottom_drawn,
                 shaded_only=a.shaded_only and (b.shaded_only or not b.cells))
 
 

@@ -109,14 +109,22 @@ def own_name_pattern(agency: Optional[str]) -> Optional[re.Pattern]:
     return re.compile(r"(?:" + _vocab().prefix_re + r"\s*)?" + body)
 
 
+def cut_at_stop_words(run: str, stops: frozenset) -> str:
+    """The words of ``run`` before the first stop word after the first word (cut at word
+    boundaries: a stop word inside a name, as มา in นครราชสีมา, cuts nothing)."""
+    from pythainlp.tokenize import word_tokenize
+    kept: list[str] = []
+    for tok in word_tokenize(run, engine="newmm", keep_whitespace=False):
+        if kept and tok in stops:
+            break
+        kept.append(tok)
+    return "".join(kept)
+
+
+@lru_cache(maxsize=8192)
 def cut_name(run: str) -> str:
     """Cut a name run where ordinary words begin: 'บ้านโนนได้แล้ว' -> 'บ้านโนน'."""
-    cut = len(run)
-    for w in _vocab().stops:
-        i = run.find(w, 2)
-        if 0 <= i < cut:
-            cut = i
-    return run[:cut]
+    return cut_at_stop_words(run, frozenset(_vocab().stops))
 
 
 def is_name(core: str) -> bool:

@@ -83,10 +83,10 @@ def ingest_dataset(paths: Iterable[str], out: str, *, engine: str = "local", sch
             seen = set(cat.execute("select path, sha256, doc_id, size, mtime from files").fetchall())
             # as against a database: the catalog's files table gets this run's files (record_files)
             todo, unreadable, gone_paths = _plan(cat, found, summary, ocr=ocr, retry_failed=retry_failed,
-                                                 limits={"timeout": timeout, "memory_mb": memory_mb})
+                                                 prune=prune, limits={"timeout": timeout, "memory_mb": memory_mb})
             new_files = [r for r in cat.execute("select * from files order by path").fetchall() if r[:5] not in seen]
             gone = {d for (d,) in cat.execute("select doc_id from documents where source_path in (select unnest(?))",
-                                              [gone_paths]).fetchall()} if prune else set()
+                                              [gone_paths]).fetchall()} if gone_paths else set()
         finally:
             cat.close()
         writer = dataset.ShardWriter(folder)

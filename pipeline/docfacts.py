@@ -15,6 +15,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Optional
 
+from pipeline import agencies
 from pipeline.normalize import normalize_text
 from pipeline.records import DocumentFacts, MeasureRow, Paragraph
 from pipeline.vocab import load_json, load_lines
@@ -46,20 +47,13 @@ def _agency_vocab():
     pattern = re.compile("(" + "|".join(re.escape(f) for f in forms) + r")\s*(" + THAI_RUN + ")")
     label = re.compile(r"(?:" + "|".join(re.escape(x) for x in sorted(v.get("labels", []), key=len, reverse=True))
                        + r")\s*[:：]?\s*$")
-    return by_form, pattern, set(v["name_stop_words"]), set(v["generic_names"]), label
+    return by_form, pattern, frozenset(v["name_stop_words"]), set(v["generic_names"]), label
 
 
 @lru_cache(maxsize=4096)
 def cut_name(run: str) -> str:
     """Cut a name run where ordinary words begin ("ปากเกร็ดได้รับคะแนน" -> "ปากเกร็ด")."""
-    from pythainlp.tokenize import word_tokenize
-    stops = _agency_vocab()[2]
-    kept = []
-    for tok in word_tokenize(run, engine="newmm", keep_whitespace=False):
-        if kept and tok in stops:
-            break
-        kept.append(tok)
-    return "".join(kept)
+    return agencies.cut_at_stop_words(run, _agency_vocab()[2])
 
 
 def agency_mentions(text: str) -> list[tuple[dict, str, int]]:

@@ -192,8 +192,9 @@ def ingest(paths: Iterable[str], db: str, *, prune: bool = False, progress: bool
     return summary
 
 
-def _plan(con, found, summary: Summary, *, ocr: bool, limits: dict, retry_failed: bool):
-    """Which files to read: (to read, unreadable with their error, stored paths now gone).
+def _plan(con, found, summary: Summary, *, ocr: bool, limits: dict, retry_failed: bool, prune: bool):
+    """Which files to read: (to read, unreadable with their error, stored paths now gone:
+    looked for only with ``prune``, a stat per stored path).
     Unchanged files, duplicates and failures not worth retrying go into the summary; every
     readable file goes into the files table."""
     known = load.known_files(con)               # keyed by the stored (display) path
@@ -237,7 +238,8 @@ def _plan(con, found, summary: Summary, *, ocr: bool, limits: dict, retry_failed
         claimed[src.doc_id] = src.path
         todo.append(src)
     record_files(con, hashed)
-    gone = [p for p, (_, _, raw) in known.items() if p not in present and not os.path.exists(os_path(p, raw))]
+    gone = [p for p, (_, _, raw) in known.items()
+            if prune and p not in present and not os.path.exists(os_path(p, raw))]
     return todo, unread, gone
 
 
@@ -265,9 +267,9 @@ def _ingest(found, db: str, summary: Summary, *, prune, progress, dupes, ocr, wo
     bar = None
     try:
         _runs_table(con)
-        todo, unread, gone = _plan(con, found, summary, ocr=ocr, retry_failed=retry_failed,
+        todo, unread, gone = _plan(con, found, summary, ocr=ocr, retry_failed=retry_failed, prune=prune,
                                    limits={"timeout": timeout, "memory_mb": memory_mb})
-        if prune and gone:
+        if gone:
             _prune(con, gone, summary)
         changed = _stale_findings_docs(con) if dupes else []
         if todo or unread:

@@ -59,6 +59,11 @@ class Table:
     source: Optional[str] = None                # how the grid was found: txt | rules | text | ocr | docx
 
 
+def cell_text(row: list, i: int) -> str:
+    """The text of a row's i-th cell, '' past its end (rows of a ragged table)."""
+    return row[i].text if i < len(row) else ""
+
+
 def cell_owner(rows: list[list[Cell]], r: int, c: int) -> Optional[Cell]:
     """The cell whose span covers grid position (r, c): the cell itself unless it is
     covered (None outside the grid)."""

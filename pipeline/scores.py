@@ -7,22 +7,18 @@ import re
 
 from pipeline.indicators import indicator_from_text, indicator_tool, tool_in_text
 from pipeline.normalize import normalize_cell, normalize_text
-from pipeline.records import Cell, Paragraph, ScoreRow
+from pipeline.records import Paragraph, ScoreRow, cell_text
 from pipeline.sections import Context, apply_section, section_row
 
 _SCORE_IN_CELL = re.compile(r"(\d{1,3}(?:\.\d{1,2}))\s*(?:คะแนน)?\s*$")
 _ITEM_SCORE = re.compile(r"ข้อ\s*([ieo])\s*(\d{1,2})\b[^\n]*?คะแนน\s*(\d{1,3}(?:\.\d{1,2})?)", re.I)
 
 
-def _cell_text(row: list[Cell], i: int) -> str:
-    return row[i].text if i < len(row) else ""
-
-
 def has_cell_scores(table) -> bool:
     col = next((c.index for c in table.columns if c.field == "indicator"), None)
     if col is None:
         return False
-    hits = sum(1 for r in table.rows if _SCORE_IN_CELL.search(normalize_text(_cell_text(r.cells, col))))
+    hits = sum(1 for r in table.rows if _SCORE_IN_CELL.search(normalize_text(cell_text(r.cells, col))))
     return hits >= 2
 
 
@@ -40,10 +36,10 @@ def cell_scores(table) -> list[ScoreRow]:
         if section:
             apply_section(section, ctx)
             continue
-        if tool_col is not None and _cell_text(row.cells, tool_col).strip():
-            ctx.tool = tool_in_text(normalize_text(_cell_text(row.cells, tool_col))) or ctx.tool
-        name = normalize_cell(_cell_text(row.cells, ind_col))
-        score_text = normalize_text(_cell_text(row.cells, score_col)) if score_col is not None else name
+        if tool_col is not None and cell_text(row.cells, tool_col).strip():
+            ctx.tool = tool_in_text(normalize_text(cell_text(row.cells, tool_col))) or ctx.tool
+        name = normalize_cell(cell_text(row.cells, ind_col))
+        score_text = normalize_text(cell_text(row.cells, score_col)) if score_col is not None else name
         m = _SCORE_IN_CELL.search(score_text) if score_text else None
         if not m:
             continue

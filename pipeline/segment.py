@@ -25,7 +25,7 @@ from pipeline.indicators import indicator_from_text, indicator_tool, tool_in_tex
 from pipeline.normalize import normalize_cell, normalize_text
 from pipeline.owners import split_owners
 from pipeline.records import (Cell, ExtractedDocument, MeasureRow, Paragraph, ScoreRow,
-                              SegmentedDocument, Table, cell_owner)
+                              SegmentedDocument, Table, cell_owner, cell_text)
 from pipeline.scores import cell_scores, has_cell_scores, prose_scores
 from pipeline.sections import Context, apply_section, section_row
 from pipeline.ticks import is_ticked, ticked_option, ticked_period
@@ -61,10 +61,6 @@ class LogicalTable:
 
     def has(self, kind: str) -> bool:
         return any(c.kind == kind for c in self.columns)
-
-
-def _cell_text(row: list[Cell], i: int) -> str:
-    return row[i].text if i < len(row) else ""
 
 
 def _row_page(row: list[Cell]) -> Optional[int]:
@@ -175,8 +171,8 @@ def _groups(table: LogicalTable) -> list[SourceRow]:
         if section:
             groups.append(SourceRow([], row.line, row.page, section=section))
             continue
-        key_empty = key is not None and not _cell_text(row.cells, key).strip()
-        names_section = any(_cell_text(row.cells, i).strip() for i in tool_cols)
+        key_empty = key is not None and not cell_text(row.cells, key).strip()
+        names_section = any(cell_text(row.cells, i).strip() for i in tool_cols)
         prev = groups[-1] if groups and groups[-1].section is None else None
         if key_empty and not names_section and prev is not None:
             _merge_into(prev, row)

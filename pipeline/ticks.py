@@ -7,6 +7,7 @@ import re
 from datetime import date
 from typing import Optional
 
+from pipeline.dates import fiscal_year_range
 from pipeline.normalize import normalize_cell
 from pipeline.records import Cell
 
@@ -32,32 +33,36 @@ def _month_end(year_ce: int, month: int) -> date:
     return date(year_ce, month, calendar.monthrange(year_ce, month)[1])
 
 
+def _fiscal_month_year(fiscal_year: int, month: int) -> int:
+    """Calendar year (CE) of a month of fiscal year ``fiscal_year`` (BE): October-December
+    fall in the year before."""
+    return fiscal_year - 544 if month >= 10 else fiscal_year - 543
+
+
 def tick_range(tick: tuple, fiscal_year: Optional[int]) -> Optional[tuple[date, date]]:
     """First and last day of one tick column: a quarter or month of the fiscal year
     (BE; October to September), a month with its own year, or a whole fiscal year."""
     kind = tick[0]
     if kind == "y":
-        fy = tick[1] if tick[1] > 2400 else tick[1] + 543
-        return date(fy - 544, 10, 1), date(fy - 543, 9, 30)
+        return fiscal_year_range(tick[1] if tick[1] > 2400 else tick[1] + 543)
     if kind == "q":
         if not fiscal_year:
             return None
         first = (10, 1, 4, 7)[tick[1] - 1]
-        year = fiscal_year - 544 if first == 10 else fiscal_year - 543
+        year = _fiscal_month_year(fiscal_year, first)
         return _month_start(year, first), _month_end(year, first + 2)
     if kind == "mr":                             # a span of months of the fiscal year
         if not fiscal_year:
             return None
         first, last = tick[1], tick[2]
-        y0 = fiscal_year - 544 if first >= 10 else fiscal_year - 543
-        y1 = fiscal_year - 544 if last >= 10 else fiscal_year - 543
-        return _month_start(y0, first), _month_end(y1, last)
+        return (_month_start(_fiscal_month_year(fiscal_year, first), first),
+                _month_end(_fiscal_month_year(fiscal_year, last), last))
     if kind == "m":
         month, year_be = tick[1], tick[2]
         if year_be:
             year = year_be - 543
         elif fiscal_year:
-            year = fiscal_year - 544 if month >= 10 else fiscal_year - 543
+            year = _fiscal_month_year(fiscal_year, month)
         else:
             return None
         return _month_start(year, month), _month_end(year, month)

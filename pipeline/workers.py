@@ -151,6 +151,8 @@ class _Worker:
         child.close()
         self.task: Optional[tuple] = None       # (key, arg) in progress
         self.started = 0.0
+        self.limit = 0.0                        # seconds this task may take
+        self.extended = False                   # the task's extra time was added to its limit
         self.base_rss = tree_rss(self.proc.pid) or 0     # the pages inherited from the parent
         self.peak_rss = self.base_rss
 
@@ -161,7 +163,6 @@ class _Worker:
             return None
         self.peak_rss = max(self.peak_rss, now)
         return now - self.base_rss
-        self.limit = 0.0                        # seconds this task may take
 
     def assign(self, key, arg) -> None:
         self.task = (key, arg)
@@ -279,7 +280,7 @@ class Pool:
                 w = idle.pop()
                 key, arg = pending.popleft()
                 try:
-                    w.limit = (self.timeout or 0.0) + (self.extra_time(arg) if self.extra_time and self.timeout else 0.0)
+                    w.limit, w.extended = self.timeout or 0.0, not self.extra_time
                     w.assign(key, arg)
                 except (BrokenPipeError, OSError):   # died while idle: replace and retry the task
                     pending.appendleft((key, arg))
@@ -335,6 +336,12 @@ class Pool:
                 for w in [w for w in self.workers if w.task is not None and now - w.started >= w.limit]:
                     if w.conn.poll():                # answered just in time
                         continue
+                    if not w.extended:               # asked only of a slow task: it may open the file
+                        w.extended = True
+                        extra = self.extra_time(w.task[1])
+                        if extra > 0:
+                            w.limit += extra
+                            continue
                     yielded = True
                     yield self._give_up(w, pending, idle), TaskFailed(f"timed out after {w.limit:g} s")
             if time.monotonic() - last_memory_check >= MEMORY_POLL:   # not on every result: /proc reads

@@ -123,3 +123,20 @@ def test_close_leaves_no_worker_behind():
 def test_a_memory_limit_that_cannot_work_is_refused():
     with pytest.raises(ValueError, match="too low"):
         Pool(_echo, 1, memory_mb=10)
+
+
+def _extra_for_long_sleeps(seconds):
+    # the parent asks this only of a task that reached the base limit (it may open the file)
+    with open(os.environ["ITA_TEST_EXTRA_LOG"], "a") as f:
+        f.write(f"{seconds}\n")
+    return 2.0 if seconds == 1.5 else 0.0
+
+
+def test_extra_time_is_asked_only_of_slow_tasks_and_extends_their_limit(tmp_path, monkeypatch):
+    log = tmp_path / "asked"
+    monkeypatch.setenv("ITA_TEST_EXTRA_LOG", str(log))
+    with Pool(_sleep, 2, timeout=1.0, memory_mb=None, extra_time=_extra_for_long_sleeps) as pool:
+        out = dict(pool.imap([("fast", 0.1), ("scan", 1.5), ("slow", 1.6)]))
+    assert out["fast"] == 0.1 and out["scan"] == 1.5           # 1.5 s under a limit of 1 + 2 s
+    assert isinstance(out["slow"], TaskFailed) and out["slow"].error == "timed out after 1 s"
+    assert sorted(log.read_text().split()) == ["1.5", "1.6"]   # never asked of the fast task
