@@ -118,7 +118,15 @@ def cut_at_stop_words(run: str, stops: frozenset) -> str:
         if kept and tok in stops:
             break
         kept.append(tok)
-    return "".join(kept)
+    cut = "".join(kept)
+    # a district or province name holds its stop-like words (นาจะหลวย, เขื่องใน): never cut inside one
+    place = max((p for p in _place_names() if len(p) > len(cut) and run.startswith(p)), key=len, default="")
+    return place or cut
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> tuple[str, ...]:
+    return tuple(set(load_lines("districts.txt")) | set(load_lines("provinces.txt")))
 
 
 @lru_cache(maxsize=8192)

@@ -85,3 +85,22 @@ def test_new_agency_types_need_no_code(monkeypatch, tmp_path):
 ])
 def test_mentions_of_the_shipped_non_local_types(text, core):
     assert [m.core for m in agencies.mentions(text)] == [core]
+
+
+@pytest.mark.parametrize("run, name", [
+    # stop words end a name only at a word boundary: มา in นครราชสีมา, ของ in เชียงของ cut nothing
+    ("พิมาย", "พิมาย"), ("นครราชสีมา", "นครราชสีมา"), ("ภูเก็ต", "ภูเก็ต"),
+    ("เชียงของ", "เชียงของ"), ("บ้านร่วมใจ", "บ้านร่วมใจ"),
+    ("บ้านโนนได้แล้ว", "บ้านโนน"), ("ปากเกร็ดได้รับคะแนน", "ปากเกร็ด"), ("โชคเหนือและ", "โชคเหนือ"),
+])
+def test_cut_name_cuts_at_words_not_inside_them(run, name):
+    from pipeline.agencies import cut_name
+    assert cut_name(run) == name
+
+
+def test_cut_name_keeps_every_district_and_province_name_whole():
+    from pipeline.agencies import cut_name
+    from pipeline.vocab import load_lines
+    names = [n for f in ("districts.txt", "provinces.txt") for n in load_lines(f)]
+    assert len(names) > 900
+    assert [n for n in names if cut_name(n) != n] == []
